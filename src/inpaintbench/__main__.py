@@ -1,0 +1,3 @@
+from inpaintbench.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Reading and writing images, videos and result files, with errors that name the file."""
