@@ -26,4 +26,5 @@ def real_clip(real_data: Path) -> np.ndarray:
     frames = read_video(real_data / "video" / "people_demo.mp4")  # (5, 540, 960, 3)
     t = np.arange(125)
     cols = (t * (frames.shape[2] - 256) // 124).astype(int)
-    return np.stack([frames[i % len(frames), 140:396, c:c + 256] for i, c in zip(t, cols)])
+    return np.stack([frames[i % len(frames), 140:396, c:c + 256]
+                     for i, c in zip(t, cols, strict=True)])

@@ -28,27 +28,18 @@ from inpaintbench.scoring.common import (
 )
 from inpaintbench.scoring.metrics import (
     CAPTIONS_SSIM,
+    PSNR_DATA_RANGE,
     SSIMSettings,
-    dssim_from_ssim,
-    mse_batch,
-    psnr_from_mse,
-    ssim_batch,
+    frame_metrics,
 )
-from inpaintbench.scoring.result import PENALTY, TRACK_METRICS, Problem, ScoreResult, mean_over_samples
+from inpaintbench.scoring.result import (
+    PENALTY,
+    TRACK_METRICS,
+    Problem,
+    ScoreResult,
+    mean_over_samples,
+)
 from inpaintbench.tracks import CLIP_FRAMES, Track
-
-PSNR_DATA_RANGE = 1.0  # frames are scored as float /255
-
-
-def frame_scores(reference: np.ndarray, prediction: np.ndarray,
-                 settings: SSIMSettings = CAPTIONS_SSIM) -> dict[str, np.ndarray]:
-    """Per-frame MSE, PSNR and DSSIM of two clips ``uint8 (T, H, W, 3)``."""
-    err = mse_batch(reference, prediction)
-    return {
-        "mse": err,
-        "psnr": psnr_from_mse(err, PSNR_DATA_RANGE),
-        "dssim": dssim_from_ssim(ssim_batch(reference, prediction, settings)),
-    }
 
 
 @dataclass(frozen=True)
@@ -111,7 +102,7 @@ def score_clip(name: str, ref: np.ndarray, pred: np.ndarray | InputError | None,
                                 "are scored, as the challenge did", sample=name, path=where))
         pred = pred[:frames]
     n = min(len(pred), len(ref))
-    per_frame = frame_scores(ref[:n], pred[:n], settings)
+    per_frame = frame_metrics(ref[:n], pred[:n], settings)
     penalised = n < len(ref)
     if penalised:
         problems.append(Problem(
@@ -162,7 +153,8 @@ def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | Non
             raise BrokenReferenceError(reference.clips[clip],
                                        f"reference clip holds {len(ref)} frames, the rule is "
                                        f"at least {frames}", "pass --frames to score shorter clips")
-        record, clip_problems = score_clip(clip, ref, pred, pairing.predictions[clip], frames, settings)
+        record, clip_problems = score_clip(clip, ref, pred, pairing.predictions[clip], frames,
+                                           settings)
         per_sample.append(record)
         problems += clip_problems
         if progress:

@@ -116,5 +116,6 @@ def mean_seconds_per_sample(pred_dir: Path, names: Iterable[str]) -> float | Non
         per_sample = read_json(path)["per_sample"]
         times = [float(per_sample[n]) for n in names if n in per_sample]
     except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(path, f"not a timing file ({{'per_sample': {{name: seconds}}}}): {exc}") from exc
+        raise InputError(path, "not a timing file ({'per_sample': {name: seconds}})",
+                         str(exc)) from exc
     return sum(times) / len(times) if times else None

@@ -23,14 +23,20 @@ from inpaintbench.scoring.common import Progress, list_files, pair_predictions, 
 from inpaintbench.scoring.metrics import (
     FINGERPRINT_SSIM,
     FINGERPRINT_SSIM_DR1,
+    PSNR_DATA_RANGE,
     mse_batch,
     psnr_from_mse,
     ssim_batch,
 )
-from inpaintbench.scoring.result import PENALTY, TRACK_METRICS, Problem, ScoreResult, mean_over_samples
+from inpaintbench.scoring.result import (
+    PENALTY,
+    TRACK_METRICS,
+    Problem,
+    ScoreResult,
+    mean_over_samples,
+)
 from inpaintbench.tracks import FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH, Track
 
-PSNR_DATA_RANGE = 1.0
 # Pillow's default resampling before 7.0 (2020), i.e. what a 2018 ``resize`` did.
 PREDICTION_RESAMPLE = Image.Resampling.NEAREST
 GROUND_TRUTH_SUFFIX = "_ground-truth"  # release layout: <split>_ground-truth/

@@ -26,16 +26,19 @@ from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_rgb
 from inpaintbench.scoring.common import Progress, list_files, pair_predictions, prefetch
 from inpaintbench.scoring.metrics import (
     HUMANS_SSIM,
+    PSNR_DATA_RANGE,
     SMALL_IMAGE_WIN_SIZE,
-    dssim_from_ssim,
-    mse_batch,
-    psnr_from_mse,
-    ssim_batch,
+    frame_metrics,
 )
-from inpaintbench.scoring.result import PENALTY, TRACK_METRICS, Problem, ScoreResult, mean_over_samples
+from inpaintbench.scoring.result import (
+    PENALTY,
+    TRACK_METRICS,
+    Problem,
+    ScoreResult,
+    mean_over_samples,
+)
 from inpaintbench.tracks import Track
 
-PSNR_DATA_RANGE = 1.0
 MASKDATA_JSON = "maskdata.json"  # release layout: {name: [[row, col, size], ...]}
 
 Block = tuple[int, int, int]  # (row, col, size): img[row:row + size, col:col + size]
@@ -45,22 +48,18 @@ ImageMetric = Callable[[np.ndarray, np.ndarray], float]
 def block_scores(reference: np.ndarray, prediction: np.ndarray,
                  blocks: list[Block]) -> dict[str, float]:
     """Mean over blocks of the per-block MSE, PSNR and DSSIM of two ``uint8 (H, W, 3)`` images."""
-    per_block = {"mse": [], "psnr": [], "dssim": []}
-    for row, col, size in blocks:
-        ref = reference[row:row + size, col:col + size][None]
-        pred = prediction[row:row + size, col:col + size][None]
-        err = mse_batch(ref, pred)
-        per_block["mse"].append(err[0])
-        per_block["psnr"].append(psnr_from_mse(err, PSNR_DATA_RANGE)[0])
-        per_block["dssim"].append(dssim_from_ssim(ssim_batch(ref, pred, HUMANS_SSIM)[0]))
-    return {m: float(np.mean(v)) for m, v in per_block.items()}
+    per_block = [frame_metrics(reference[row:row + size, col:col + size][None],
+                               prediction[row:row + size, col:col + size][None], HUMANS_SSIM)
+                 for row, col, size in blocks]
+    return {m: float(np.mean([b[m][0] for b in per_block])) for m in per_block[0]}
 
 
 def _parse_blocks(path: Path, key: str, value) -> list[Block]:
     try:
         blocks = [tuple(int(v) for v in b) for b in value]
     except (TypeError, ValueError) as exc:
-        raise BrokenReferenceError(path, f"entry {key!r} is not a list of [row, col, size]") from exc
+        raise BrokenReferenceError(path,
+                                   f"entry {key!r} is not a list of [row, col, size]") from exc
     if any(len(b) != 3 for b in blocks):
         raise BrokenReferenceError(path, f"entry {key!r}: every block is [row, col, size]")
     return blocks  # type: ignore[return-value]
@@ -158,7 +157,8 @@ def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None 
     penalty = {m: PENALTY[m] for m in metrics}
     jobs = (_load(reference.images[n], pairing.predictions[n]) for n in names)
     per_sample = []
-    for done, (sample, (ref, pred)) in enumerate(zip(names, prefetch(jobs, workers), strict=True), 1):
+    loaded = zip(names, prefetch(jobs, workers), strict=True)
+    for done, (sample, (ref, pred)) in enumerate(loaded, 1):
         if isinstance(ref, InputError):
             raise BrokenReferenceError(ref.path, f"reference image is broken: {ref.rule}")
         blocks = reference.blocks[sample]

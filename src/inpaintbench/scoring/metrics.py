@@ -28,9 +28,10 @@ from typing import Literal
 
 import numpy as np
 
-from inpaintbench.scoring._ssim_kernel import plane_means
+from inpaintbench.scoring._ssim_kernel import plane_stats
 
 UINT8_MAX = 255.0  # the challenge divides 8-bit values by 255
+PSNR_DATA_RANGE = 1.0  # every track scores on the [0, 1] scale, PSNR with data range 1
 
 # SSIM constants of Wang et al. 2004, as scikit-image uses them.
 K1 = 0.01
@@ -147,7 +148,7 @@ def mse_batch(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.mean(diff * diff, axis=1)
 
 
-def psnr_from_mse(err: np.ndarray | float, data_range: float = 1.0) -> np.ndarray:
+def psnr_from_mse(err: np.ndarray | float, data_range: float = PSNR_DATA_RANGE) -> np.ndarray:
     """PSNR in dB, ``10 log10(L² / MSE)``; infinite where the MSE is 0 (as scikit-image)."""
     err = np.asarray(err, dtype=np.float64)
     with np.errstate(divide="ignore"):
@@ -160,7 +161,7 @@ def mse(a: np.ndarray, b: np.ndarray) -> float:
     return float(mse_batch(a[None], b[None])[0])
 
 
-def psnr(a: np.ndarray, b: np.ndarray, data_range: float = 1.0) -> float:
+def psnr(a: np.ndarray, b: np.ndarray, data_range: float = PSNR_DATA_RANGE) -> float:
     """Peak signal-to-noise ratio in dB with the given data range (the challenge: 1)."""
     return float(psnr_from_mse(mse(a, b), data_range))
 
@@ -187,20 +188,31 @@ def ssim_batch(a: np.ndarray, b: np.ndarray, settings: SSIMSettings = CAPTIONS_S
     ValueError
         When an image is smaller than the window and no fallback applies.
     """
+    return _ssim_and_mse(a, b, settings, channels)[0]
+
+
+def frame_metrics(a: np.ndarray, b: np.ndarray,
+                  settings: SSIMSettings = CAPTIONS_SSIM) -> dict[str, np.ndarray]:
+    """Per-image MSE, PSNR (data range 1) and DSSIM of a batch, in one pass.
+
+    This is the captions scorer's per-frame computation (and the humans scorer's
+    per-block one). ``a`` and ``b`` are ``(N, H, W, C)`` or ``(N, H, W)``.
+    """
+    ssim_values, err = _ssim_and_mse(a, b, settings, None)
+    return {"mse": err, "psnr": psnr_from_mse(err), "dssim": dssim_from_ssim(ssim_values)}
+
+
+def _ssim_and_mse(a: np.ndarray, b: np.ndarray, settings: SSIMSettings,
+                  channels: bool | None) -> tuple[np.ndarray, np.ndarray]:
     a, b = np.asarray(a), np.asarray(b)
     _check_pair(a, b)
     if channels is None:
         channels = a.ndim == 4
     if a.ndim != (4 if channels else 3):
         raise ValueError(f"expected a batch (N, H, W{', C' if channels else ''}), got {a.shape}")
-    n = a.shape[0]
-    if channels:  # (N, H, W, C) → planes (N·C, H, W)
-        c = a.shape[3]
-        a = a.transpose(0, 3, 1, 2).reshape(n * c, *a.shape[1:3])
-        b = b.transpose(0, 3, 1, 2).reshape(n * c, *b.shape[1:3])
-    else:
-        c = 1
-    height, width = a.shape[1:]
+    if not channels:
+        a, b = a[..., None], b[..., None]
+    height, width = a.shape[1:3]
     win_size = settings.default_win_size
     if min(height, width) < win_size:
         if not settings.small_image_fallback or min(height, width) < SMALL_IMAGE_WIN_SIZE:
@@ -209,10 +221,11 @@ def ssim_batch(a: np.ndarray, b: np.ndarray, settings: SSIMSettings = CAPTIONS_S
         win_size = SMALL_IMAGE_WIN_SIZE
     radius = settings.filter_radius if settings.window == "gaussian" else win_size // 2
     crop = (win_size - 1) // 2
-    extra = radius - crop  # filter reaches past the cropped border: pad as scipy's 'reflect'
+    extra = radius - crop  # the filter reaches past the cropped border: pad as scipy's 'reflect'
+    padded_a, padded_b = a, b
     if extra > 0:
-        width_spec = ((0, 0), (extra, extra), (extra, extra))
-        a, b = np.pad(a, width_spec, mode="symmetric"), np.pad(b, width_spec, mode="symmetric")
+        spec = ((0, 0), (extra, extra), (extra, extra), (0, 0))
+        padded_a, padded_b = np.pad(a, spec, mode="symmetric"), np.pad(b, spec, mode="symmetric")
     if settings.window == "uniform" and win_size != settings.default_win_size:
         weights = np.full(win_size, 1.0 / win_size)
     else:
@@ -221,8 +234,10 @@ def ssim_batch(a: np.ndarray, b: np.ndarray, settings: SSIMSettings = CAPTIONS_S
     cov_norm = n_points / (n_points - 1) if settings.sample_covariance else 1.0
     c1 = (K1 * settings.data_range) ** 2
     c2 = (K2 * settings.data_range) ** 2
-    means = plane_means(a, b, _scale(a), weights, c1, c2, cov_norm)
-    return means.reshape(n, c).mean(axis=1)
+    ssim_means, sse = plane_stats(padded_a, padded_b, _scale(a), weights, c1, c2, cov_norm)
+    # The kernel's sum of squares covers the padded plane: recompute the MSE when padded.
+    err = sse.sum(axis=1) / (height * width * a.shape[3]) if extra <= 0 else mse_batch(a, b)
+    return ssim_means.mean(axis=1), err
 
 
 def ssim(a: np.ndarray, b: np.ndarray, settings: SSIMSettings = CAPTIONS_SSIM) -> float:

@@ -112,7 +112,8 @@ def _fmt(value: float) -> str:
     return repr(float(value)) if math.isfinite(value) else str(float(value))
 
 
-def mean_over_samples(per_sample: list[dict[str, Any]], metrics: tuple[str, ...]) -> dict[str, float]:
+def mean_over_samples(per_sample: list[dict[str, Any]],
+                      metrics: tuple[str, ...]) -> dict[str, float]:
     """Average each metric over samples (every sample counts the same; inf propagates)."""
     if not per_sample:
         return {m: math.nan for m in metrics}

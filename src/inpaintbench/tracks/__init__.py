@@ -6,10 +6,10 @@ comment next to it names the source.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Track(str, Enum):
+class Track(StrEnum):
     """A track of the challenge. The CLI accepts the name or the number."""
 
     HUMANS = "humans"

@@ -1,0 +1,149 @@
+"""The ``inpaintbench`` command: a thin shell over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from inpaintbench import __version__
+from inpaintbench.errors import BrokenReferenceError, InpaintBenchError
+from inpaintbench.tracks import CLIP_FRAMES, Track
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="The ChaLearn LAP inpainting challenge: datasets, methods, scoring, "
+                       "leaderboards. Tracks: humans (1), captions (2), fingerprints (3).")
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_BAD_INPUT = 2  # a missing or malformed file given by the user
+EXIT_BROKEN_REFERENCE = 3  # the reference set itself is broken: no score is possible
+
+
+def _track(value: str) -> Track:
+    try:
+        return Track.parse(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def _progress(description: str) -> Progress:
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err_console, transient=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"inpaintbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False):
+    """InpaintBench."""
+
+
+@app.command()
+def score(
+    track: Annotated[str, typer.Option(
+        "--track", "-t", help="humans|captions|fingerprints or 1|2|3")],
+    ref: Annotated[Path, typer.Option(help="Reference set in the track's release layout.")],
+    pred: Annotated[Path, typer.Option(help="Prediction folder (<name>.png / <clip>.mp4).")],
+    out: Annotated[Path | None, typer.Option(help="Write scores.json and scores.txt here.")]
+    = None,
+    name: Annotated[str | None, typer.Option(help="Submission name (default: the folder's).")]
+    = None,
+    split: Annotated[str | None, typer.Option(help="Fingerprints: which <split>_ground-truth.")]
+    = None,
+    frames: Annotated[int, typer.Option(help="Captions: frames scored per clip.")] = CLIP_FRAMES,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
+    = False,
+) -> None:
+    """Score a prediction folder exactly as the challenge's scoring program did."""
+    from inpaintbench.reports.console import print_score
+    from inpaintbench.scoring import score as score_fn
+
+    chosen = _track(track)
+    options: dict = {"name": name}
+    if chosen is Track.CAPTIONS:
+        options["frames"] = frames
+    if chosen is Track.FINGERPRINTS:
+        options["split"] = split
+    with _progress(f"scoring {chosen.value}") as bar:
+        task = bar.add_task("score", total=None)
+        options["progress"] = lambda done, total: bar.update(task, completed=done, total=total)
+        result = score_fn(chosen, ref, pred, **options)
+    if quiet:
+        console.print(" ".join(f"{k}={v:.6g}" for k, v in {**result.metrics,
+                                                         **result.secondary}.items()))
+    else:
+        print_score(result, console)
+    if out is not None:
+        json_path, txt_path = result.write(out)
+        console.print(f"wrote {json_path} and {txt_path}")
+
+
+@app.command()
+def leaderboard(
+    scores: Annotated[list[str], typer.Argument(
+        help="scores.json files, folders holding one, table files, or book:<table>.")],
+    direction: Annotated[list[str] | None, typer.Option(
+        "--direction", "-d", help="METRIC=higher|lower, overriding the default.")] = None,
+    preset: Annotated[str | None, typer.Option(
+        help="Direction preset: historical-2018 ranks track-2 DSSIM higher-better.")] = None,
+    ties: Annotated[str, typer.Option(help="min (ties share a rank), average or ordinal.")]
+    = "min",
+    metrics: Annotated[str | None, typer.Option(
+        help="Comma-separated metrics to rank on (default: the track's).")] = None,
+    reference: Annotated[list[str] | None, typer.Option(
+        help="Baseline names ranked beside, not among, the participants.")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Write leaderboard.csv and leaderboard.json here.")] = None,
+) -> None:
+    """Rank submissions: one rank per metric, final rank = mean of ranks."""
+    from inpaintbench.scoring import leaderboard as lb
+
+    if ties not in lb.TIE_RULES:
+        raise typer.BadParameter(f"--ties must be one of {', '.join(lb.TIE_RULES)}")
+    board = lb.leaderboard_from_files(
+        scores, directions=lb.parse_directions(direction or []), preset=preset, ties=ties,
+        metrics=metrics.split(",") if metrics else None, reference=reference or ())
+    console.print(lb.leaderboard_table(board))
+    if out is not None:
+        json_path, csv_path = lb.write_leaderboard(board, out)
+        console.print(f"wrote {json_path} and {csv_path}")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Where the demo writes its sets and scores.")]
+    = Path("demo-out"),
+) -> None:
+    """The main job: build a small example of each track, run the floor methods, score, rank."""
+    from inpaintbench.demo import run_demo
+
+    with _progress("demo") as bar:
+        task = bar.add_task("demo", total=None)
+        run_demo(out, console=console,
+                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def main() -> None:
+    """Entry point: run the app and turn known errors into one clear line."""
+    try:
+        app()
+    except BrokenReferenceError as exc:
+        err_console.print(f"[bold red]broken reference:[/] {exc}")
+        sys.exit(EXIT_BROKEN_REFERENCE)
+    except InpaintBenchError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}")
+        sys.exit(EXIT_BAD_INPUT)
+
+
+if __name__ == "__main__":
+    main()
