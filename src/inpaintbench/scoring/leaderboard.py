@@ -51,6 +51,7 @@ from rich.table import Table
 
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import from_jsonable, read_json, write_json_atomic, write_text_atomic
+from inpaintbench.scoring.result import SCORES_JSON
 from inpaintbench.tracks import Track
 
 Direction = Literal["lower", "higher"]
@@ -104,7 +105,6 @@ VALUE_DECIMALS = 4  # the book prints every metric with 4 decimals (Tables 4, 8â
 METRIC_DECIMALS: Mapping[str, int] = MappingProxyType({"seconds_per_clip": 2})
 MEAN_RANK_DECIMALS = 2  # the book prints 1 (Tables 4, 8â€“11) or 4 (FPD-M-net Table 5)
 
-SCORES_JSON = "scores.json"  # the file `inpaintbench score` writes
 BOOK_PREFIX = "book:"  # read_score_file("book:track2_test_table9") reads a packaged table
 DUPLICATE_SEPARATOR = "#"  # a second "foo" becomes "foo#2"
 LEADERBOARD_FORMAT = "inpaintbench.leaderboard/1"
