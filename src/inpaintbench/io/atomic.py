@@ -75,9 +75,14 @@ def from_jsonable(value: Any) -> Any:
     return value
 
 
-def write_json_atomic(path: str | Path, data: Any) -> Path:
-    """Write ``data`` as strict JSON (non-finite floats as strings), atomically."""
-    text = json.dumps(to_jsonable(data), indent=2, allow_nan=False) + "\n"
+def write_json_atomic(path: str | Path, data: Any, *, indent: int | None = 2) -> Path:
+    """Write ``data`` as strict JSON (non-finite floats as strings), atomically.
+
+    ``indent=None`` writes one compact line, for large per-sample files.
+    """
+    separators = (",", ":") if indent is None else None
+    text = json.dumps(to_jsonable(data), indent=indent, separators=separators,
+                      allow_nan=False) + "\n"
     return write_text_atomic(path, text)
 
 

@@ -49,6 +49,24 @@ def read_image_luma(path: str | Path, size: tuple[int, int] | None = None,
     return np.asarray(image)
 
 
+def write_image(path: str | Path, image: np.ndarray, **save_options) -> Path:
+    """Write a ``uint8 (H, W)`` or ``(H, W, 3)`` image atomically; the format follows the suffix.
+
+    PNG is written at Pillow's default compression, so the same array gives the
+    same bytes on every run.
+    """
+    from inpaintbench.io.atomic import atomic_path
+
+    image = np.asarray(image)
+    if image.dtype != np.uint8 or image.ndim not in (2, 3):
+        raise ValueError(f"write_image needs uint8 (H, W) or (H, W, 3), got "
+                         f"{image.dtype} {image.shape}")
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        Image.fromarray(image).save(tmp, **save_options)
+    return path
+
+
 def read_video(path: str | Path, max_frames: int | None = None) -> np.ndarray:
     """Decode a video to ``uint8 (T, H, W, 3)`` RGB frames (at most ``max_frames``).
 

@@ -1,0 +1,1 @@
+"""Datasets of the three tracks: readers of real sources, generators, builders."""

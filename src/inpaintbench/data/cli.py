@@ -1,0 +1,100 @@
+"""``inpaintbench data …``: build the tracks' datasets from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+data_app = typer.Typer(no_args_is_help=True, help="Build and inspect the tracks' datasets.")
+humans_app = typer.Typer(no_args_is_help=True,
+                         help="Track 1: person crops from pose datasets or photos, block masks.")
+data_app.add_typer(humans_app, name="humans")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _progress(description: str) -> Progress:
+    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err_console, transient=True)
+
+
+def _split(value: str) -> tuple[float, float, float]:
+    from inpaintbench.data.humans.build import BOOK_SPLIT, THESIS_SPLIT
+
+    named = {"thesis": THESIS_SPLIT, "book": BOOK_SPLIT}
+    if value in named:
+        return named[value]
+    try:
+        parts = tuple(float(p) for p in value.split("/"))
+    except ValueError:
+        parts = ()
+    if len(parts) != 3 or sum(parts) <= 0:
+        raise typer.BadParameter("use thesis (60/20/20), book (70/15/15) or three numbers "
+                                 "like 60/20/20")
+    return tuple(p / sum(parts) for p in parts)  # type: ignore[return-value]
+
+
+@humans_app.command("build")
+def humans_build(
+    sources: Annotated[list[Path], typer.Argument(
+        help="Annotation files or folders: COCO-like JSON, MPII (.mat or JSON), LSP "
+             "joints.mat, an official ChaLearn track-1 folder, or a folder of photos.")],
+    out: Annotated[Path, typer.Option("--out", help="The set's folder.")],
+    seed: Annotated[int, typer.Option(help="Seed of the masks.")] = 0,
+    split: Annotated[str, typer.Option(
+        help="thesis (60/20/20), book (70/15/15) or train/val/test like 60/20/20.")]
+    = "thesis",
+    image_root: Annotated[Path | None, typer.Option(
+        help="Where the photos of an annotation file are, if not beside it.")] = None,
+    pose: Annotated[str, typer.Option(
+        help="Pose estimator for photos without annotations: blazepose or none.")]
+    = "blazepose",
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
+    = None,
+) -> None:
+    """Crop every annotated person, draw the thesis's block masks, write X/ Y/ maskdata.json."""
+    from inpaintbench.data.humans.build import HumansBuildConfig, build_humans
+    from inpaintbench.data.humans.sources import read_source
+    from inpaintbench.data.humans.stats import write_statistics
+
+    estimator = None
+    if pose != "none":
+        from inpaintbench.pose import load_estimator, pose_available
+
+        if pose_available():
+            estimator = load_estimator(pose)
+    config = HumansBuildConfig(seed=seed, split=_split(split))
+    images, described = [], []
+    for path in sources:
+        source = read_source(path, estimator=estimator, image_root=image_root)
+        found = list(source.images)
+        described.append({"path": str(path), "format": source.format, "name": source.name,
+                          "photos": len(found)})
+        images.extend(found)
+        err_console.print(f"{path}: {source.format}, {len(found)} photos")
+    with _progress("building") as bar:
+        task = bar.add_task("building", total=len(images))
+        summary = build_humans(images, out, config, sources=described, workers=workers,
+                               progress=lambda done, total: bar.update(task, completed=done,
+                                                                        total=total))
+    json_path, png_path = write_statistics(out)
+    console.print(summary.describe())
+    console.print(f"wrote {out} (statistics: {json_path.name}, {png_path.name})")
+
+
+@humans_app.command("stats")
+def humans_stats(
+    folder: Annotated[Path, typer.Argument(help="A built set, or one release-layout folder.")],
+    out: Annotated[Path | None, typer.Option(help="Where to write stats.json and stats.png.")]
+    = None,
+) -> None:
+    """Mask statistics of a set: block sizes, blocks per image, on joints, masked fraction."""
+    from inpaintbench.data.humans.stats import write_statistics
+
+    json_path, png_path = write_statistics(folder, out)
+    console.print(f"wrote {json_path} and {png_path}")

@@ -1,0 +1,1 @@
+"""Track-1 datasets: sources, person crops, block masks, statistics."""
