@@ -11,12 +11,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from inpaintbench import __version__
+from inpaintbench.data.cli import data_app
 from inpaintbench.errors import BrokenReferenceError, InpaintBenchError
 from inpaintbench.tracks import CLIP_FRAMES, Track
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="The ChaLearn LAP inpainting challenge: datasets, methods, scoring, "
                        "leaderboards. Tracks: humans (1), captions (2), fingerprints (3).")
+app.add_typer(data_app, name="data")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -61,15 +63,30 @@ def score(
     split: Annotated[str | None, typer.Option(help="Fingerprints: which <split>_ground-truth.")]
     = None,
     frames: Annotated[int, typer.Option(help="Captions: frames scored per clip.")] = CLIP_FRAMES,
+    pose: Annotated[str, typer.Option(
+        help="Humans: pose estimator of WNJD — auto (BlazePose if the pose extra is "
+             "installed), blazepose, or none.")] = "auto",
+    pose_reference: Annotated[str, typer.Option(
+        help="Humans: the original's joints from the 'estimator' run on Y/, or from the "
+             "set's joints.json 'annotations'.")] = "estimator",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
     = False,
 ) -> None:
     """Score a prediction folder exactly as the challenge's scoring program did."""
     from inpaintbench.reports.console import print_score
     from inpaintbench.scoring import score as score_fn
+    from inpaintbench.scoring.humans import POSE_CHOICES, POSE_REFERENCES
 
     chosen = _track(track)
+    if pose not in POSE_CHOICES:
+        raise typer.BadParameter(f"--pose must be one of {', '.join(POSE_CHOICES)}, got {pose!r}")
+    if pose_reference not in POSE_REFERENCES:
+        raise typer.BadParameter(f"--pose-reference must be one of {', '.join(POSE_REFERENCES)}, "
+                                 f"got {pose_reference!r}")
     options: dict = {"name": name}
+    if chosen is Track.HUMANS:
+        options["pose"] = pose
+        options["pose_reference"] = pose_reference
     if chosen is Track.CAPTIONS:
         options["frames"] = frames
     if chosen is Track.FINGERPRINTS:
@@ -81,6 +98,8 @@ def score(
     if quiet:
         console.print(" ".join(f"{k}={v:.6g}" for k, v in {**result.metrics,
                                                          **result.secondary}.items()))
+        for notice in result.settings.get("notices", []):
+            err_console.print(f"[yellow]notice:[/] {notice}")
     else:
         print_score(result, console)
     if out is not None:

@@ -8,10 +8,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from inpaintbench.data.humans.joints import SCORED_JOINT_NAMES
 from inpaintbench.scoring.result import TRACK_METRICS, ScoreResult
 
 # How many decimals each metric is shown with (the book prints 4, PSNR 2–4).
-DECIMALS = {"psnr": 4, "seconds_per_clip": 3}
+DECIMALS = {"psnr": 4, "seconds_per_clip": 3, "wnjd": 4}
+PER_JOINT_DECIMALS = 2  # book Table 7 prints its per-joint WNJD with 2 decimals
 MAX_SAMPLE_ROWS = 20
 MAX_PROBLEM_ROWS = 30
 
@@ -40,14 +42,22 @@ def score_table(result: ScoreResult) -> Group:
             if len(worst) < len(result.per_sample) else "per sample, worst MSE first"
         samples = Table(title=shown, title_style="dim")
         samples.add_column("sample")
-        extra = [k for k in worst[0] if k not in ("name", "penalised", *metrics)]
+        extra = _scalar_columns(worst, skip=("name", "penalised", *metrics))
         for metric in (*metrics, *extra):
             samples.add_column(metric, justify="right")
         for s in worst:
             style = "red" if s.get("penalised") else None
             samples.add_row(s["name"], *(fmt(s[m], m) for m in metrics),
-                            *(str(s.get(k, "")) for k in extra), style=style)
+                            *(_cell(s.get(k), k) for k in extra), style=style)
         parts.append(samples)
+    if "wnjd_per_joint" in result.tables:
+        parts.append(per_joint_table(result.tables["wnjd_per_joint"]))
+    notices = result.settings.get("notices") or []
+    if notices:
+        text = Text()
+        for notice in notices:
+            text.append(f"notice: {notice}\n", style="bold yellow")
+        parts.append(text)
     if result.problems:
         text = Text(f"{len(result.problems)} problem(s):\n", style="bold yellow")
         for problem in result.problems[:MAX_PROBLEM_ROWS]:
@@ -56,6 +66,39 @@ def score_table(result: ScoreResult) -> Group:
             text.append(f"  … and {len(result.problems) - MAX_PROBLEM_ROWS} more in scores.json\n")
         parts.append(text)
     return Group(*parts)
+
+
+def _scalar_columns(rows: list[dict], skip: tuple[str, ...]) -> list[str]:
+    """Keys holding a number or a short string in some row, in first-seen order."""
+    keys: dict[str, None] = {}
+    for row in rows:
+        for key, value in row.items():
+            if key not in skip and isinstance(value, int | float | str):
+                keys.setdefault(key)
+    return list(keys)
+
+
+def _cell(value, metric: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return fmt(value, metric)
+    return str(value)
+
+
+def per_joint_table(table: dict[str, dict]) -> Table:
+    """Mean WNJD per joint type, in book Table 7's column order (RK RH … T LA)."""
+    legend = ", ".join(f"{code} {SCORED_JOINT_NAMES.get(code, code)}" for code in table)
+    out = Table(title="WNJD per joint (book Table 7; lower is better)", title_style="dim",
+                caption=legend, caption_justify="left", caption_style="dim",
+                box=None, padding=(0, 0, 0, 1))
+    out.add_column("")
+    for code in table:
+        out.add_column(code, justify="right", header_style="bold", no_wrap=True)
+    out.add_row("mean", *("—" if t["mean"] is None else f"{t['mean']:.{PER_JOINT_DECIMALS}f}"
+                          for t in table.values()))
+    out.add_row("n", *(str(t["count"]) for t in table.values()), style="dim")
+    return out
 
 
 def print_score(result: ScoreResult, console: Console | None = None) -> None:

@@ -7,7 +7,16 @@ winner's MSE 0.0158 with PSNR 21.87 shows PSNR is a mean of per-block PSNRs).
 DSSIM is computed as in track 2 on each block crop; a block under 11 px uses the
 starting kit's 3×3 fallback window.
 
-The pose metric WNJD plugs in through ``extra_metrics``: a callable per image
+The pose metric WNJD (:mod:`inpaintbench.pose.wnjd`) is the track's secondary
+figure: with ``pose=`` an estimator (or ``"auto"``/``"blazepose"``), each image's
+WNJD between the original and the reconstruction is stored with its sample,
+averaged over images into ``secondary["wnjd"]``, and averaged per joint type into
+``tables["wnjd_per_joint"]`` (book Table 7's layout). A missing or unreadable
+prediction loses every joint (WNJD 1); an image whose original has no scored joint
+is left out of WNJD and listed as a ``no-pose`` problem. Without the optional
+``pose`` extra, ``"auto"`` scores the pixel metrics and says WNJD was skipped.
+
+Other per-image metrics plug in through ``extra_metrics``: a callable per image
 ``(original, reconstruction) -> float`` whose per-image values are stored with
 each sample and averaged into a secondary figure of the same name.
 """
@@ -15,14 +24,27 @@ each sample and averaged into a secondary figure of the same name.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from inpaintbench.data.humans.joints import Person
 from inpaintbench.errors import BrokenReferenceError, InputError
 from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_rgb
+from inpaintbench.pose import (
+    POSE_EXTRA_HINT,
+    SCORED_CODES,
+    WNJD_PENALTY,
+    PoseEstimator,
+    PoseExtraMissing,
+    load_estimator,
+    per_joint_table,
+    wnjd,
+)
+from inpaintbench.pose.wnjd import scored_joints
 from inpaintbench.scoring.common import Progress, list_files, pair_predictions, prefetch
 from inpaintbench.scoring.metrics import (
     HUMANS_SSIM,
@@ -40,6 +62,11 @@ from inpaintbench.scoring.result import (
 from inpaintbench.tracks import Track
 
 MASKDATA_JSON = "maskdata.json"  # release layout: {name: [[row, col, size], ...]}
+# Ground-truth joints beside a reference set, written by the dataset builder:
+# {name: {"persons": [Person.to_json(), ...]}}, in the pixels of Y/<name>.png.
+JOINTS_JSON = "joints.json"
+POSE_CHOICES = ("auto", "blazepose", "none")  # the CLI's --pose
+POSE_REFERENCES = ("estimator", "annotations")  # where the original's joints come from
 
 Block = tuple[int, int, int]  # (row, col, size): img[row:row + size, col:col + size]
 ImageMetric = Callable[[np.ndarray, np.ndarray], float]
@@ -126,30 +153,177 @@ def _load(ref_path: Path, pred_path: Path | None):
     return job
 
 
-def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None = None,
-                 extra_metrics: Mapping[str, ImageMetric] | None = None,
-                 progress: Progress | None = None, workers: int | None = None) -> ScoreResult:
-    """Score inpainted images on their masked blocks.
+def load_reference_joints(ref_dir: str | Path) -> dict[str, list[Person]]:
+    """The annotated people of a reference set, from its ``joints.json``.
 
-    Parameters
-    ----------
-    ref_dir : path
-        The set: ``Y/<name>.png`` and ``maskdata.json``.
-    pred_dir : path
-        ``<name>.png`` full images for every reference image (only blocks are scored).
-    extra_metrics : mapping name → callable, optional
-        Per-image metrics on (original, reconstruction), e.g. the pose metric WNJD.
+    Returns
+    -------
+    dict
+        Image name (file stem) → people, most prominent first.
 
     Raises
     ------
     BrokenReferenceError
-        When ``Y/`` or ``maskdata.json`` is missing, unreadable or inconsistent.
+        When the file is missing, not JSON, or not ``{name: {"persons": [...]}}``.
+    """
+    path = Path(ref_dir) / JOINTS_JSON
+    if not path.is_file():
+        raise BrokenReferenceError(
+            path, "not found", "--pose-reference annotations needs the joints.json the dataset "
+            "builder writes; use --pose-reference estimator to pose the originals instead")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BrokenReferenceError(path, f"not valid JSON ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise BrokenReferenceError(path, 'must map image names to {"persons": [...]}')
+    joints = {}
+    for key, entry in raw.items():
+        try:
+            joints[Path(key).stem] = [Person.from_json(p) for p in entry["persons"]]
+        except (TypeError, KeyError, ValueError) as exc:
+            raise BrokenReferenceError(
+                path, f"entry {key!r} is not {{\"persons\": [person, ...]}} ({exc!r})") from exc
+    return joints
+
+
+def resolve_pose(pose: PoseEstimator | str | None) -> tuple[PoseEstimator | None, str | None]:
+    """The estimator ``pose`` names, and a notice when ``"auto"`` finds none installed.
+
+    ``None`` or ``"none"``: no pose metric. ``"auto"``: BlazePose when mediapipe
+    imports, else ``(None, notice)``. An estimator name (``"blazepose"``) or an
+    object with ``name`` and ``estimate``: that estimator.
+
+    Raises
+    ------
+    PoseExtraMissing
+        When an estimator is named explicitly and its dependency is missing.
+    ValueError
+        When ``pose`` names no estimator.
+    """
+    if pose is None or pose == "none":
+        return None, None
+    if isinstance(pose, str):
+        if pose != "auto":
+            return load_estimator(pose), None
+        try:
+            return load_estimator(), None
+        except PoseExtraMissing as exc:
+            return None, (f"WNJD not computed: the pose extra is not installed ({exc.__cause__}); "
+                          f"install it with {POSE_EXTRA_HINT}. The pixel metrics are complete.")
+    if not isinstance(pose, PoseEstimator):
+        raise ValueError(f"pose must be one of {', '.join(POSE_CHOICES)} or a PoseEstimator, "
+                         f"got {pose!r}")
+    return pose, None
+
+
+class _PoseScorer:
+    """WNJD per image for one scoring run; the estimator runs on the calling thread."""
+
+    def __init__(self, estimator: PoseEstimator, reference: str, ref_dir: Path,
+                 cache: MutableMapping[Any, list[Person]] | None) -> None:
+        self.estimator = estimator
+        self.annotations = load_reference_joints(ref_dir) if reference == "annotations" else None
+        self.cache = {} if cache is None else cache
+        self.per_joint: list[dict[str, float]] = []
+        self.unposed: list[str] = []
+
+    def original(self, sample: str, image: np.ndarray) -> list[Person]:
+        if self.annotations is not None:
+            return self.annotations.get(sample, [])
+        key = (self.estimator.name, sample)
+        if key not in self.cache:
+            self.cache[key] = list(self.estimator.estimate(image))
+        return self.cache[key]
+
+    def score(self, sample: str, ref: np.ndarray, pred: np.ndarray | None,
+              problems: list[Problem]) -> dict[str, Any]:
+        """The sample's WNJD fields (none when its original has no scored joint)."""
+        height, width = ref.shape[:2]
+        original = self.original(sample, ref)
+        result = None
+        if scored_joints(original, width=width, height=height):  # else: nothing to compare
+            reconstruction = [] if pred is None else self.estimator.estimate(pred)
+            result = wnjd(original, reconstruction, width=width, height=height)
+        if result is None:
+            self.unposed.append(sample)
+            source = (f"{JOINTS_JSON} gives it no visible scored joint"
+                      if self.annotations is not None
+                      else f"{self.estimator.name} finds no scored joint on the original")
+            problems.append(Problem("no-pose", f"{source}; left out of WNJD (not the method's "
+                                    "fault)", sample=sample))
+            return {}
+        self.per_joint.append(result.per_joint)
+        return {"wnjd": result.value, "wnjd_lost": len(result.lost),
+                "wnjd_joints": result.per_joint}
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "metric": "wnjd",
+            "estimator": self.estimator.name,
+            "estimator_settings": getattr(self.estimator, "settings", None),
+            "reference": (f"annotations ({JOINTS_JSON})" if self.annotations is not None
+                          else "the estimator on the original (Y/)"),
+            "joints": list(SCORED_CODES),
+            "person": "the first (most prominent) of each image",
+            "normalisation": "image diagonal ||(w, h)||",
+            "lost_joint_penalty": WNJD_PENALTY,
+            "penalised_prediction": "every joint of the original lost",
+            "images_scored": len(self.per_joint),
+            "images_without_pose": len(self.unposed),
+        }
+
+
+def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None = None,
+                 pose: PoseEstimator | str | None = None, pose_reference: str = "estimator",
+                 pose_cache: MutableMapping[Any, list[Person]] | None = None,
+                 extra_metrics: Mapping[str, ImageMetric] | None = None,
+                 progress: Progress | None = None, workers: int | None = None) -> ScoreResult:
+    """Score inpainted images on their masked blocks, and their poses with WNJD.
+
+    Parameters
+    ----------
+    ref_dir : path
+        The set: ``Y/<name>.png`` and ``maskdata.json`` (and ``joints.json`` for
+        ``pose_reference="annotations"``).
+    pred_dir : path
+        ``<name>.png`` full images for every reference image (only blocks are
+        scored for MSE, PSNR, DSSIM; the whole image is posed for WNJD).
+    pose : PoseEstimator, {"auto", "blazepose", "none"} or None
+        The pose estimator of WNJD (see :func:`resolve_pose`); None (the default)
+        or ``"none"`` skips WNJD. It runs on the calling thread only.
+    pose_reference : {"estimator", "annotations"}
+        Where the original's joints come from: the estimator on ``Y/<name>.png``,
+        or the set's ``joints.json``.
+    pose_cache : mutable mapping, optional
+        Keeps the originals' poses, keyed by ``(estimator name, image name)``;
+        pass the same dict to score several submissions against one reference set
+        without posing its originals again. By default a fresh one per call.
+    extra_metrics : mapping name → callable, optional
+        Further per-image metrics on (original, reconstruction).
+
+    Raises
+    ------
+    BrokenReferenceError
+        When ``Y/``, ``maskdata.json`` (or the requested ``joints.json``) is
+        missing, unreadable or inconsistent.
     InputError
         When the prediction folder is missing or holds none of the expected names.
+    PoseExtraMissing
+        When ``pose`` names an estimator whose dependency is not installed.
     """
+    if pose_reference not in POSE_REFERENCES:
+        raise ValueError(f"pose_reference must be one of {', '.join(POSE_REFERENCES)}, "
+                         f"got {pose_reference!r}")
     reference = HumansReference.open(ref_dir)
     pred_dir = Path(pred_dir)
     extra_metrics = dict(extra_metrics or {})
+    estimator, notice = resolve_pose(pose)
+    notices = [notice] if notice else []
+    if estimator is not None and "wnjd" in extra_metrics:
+        raise ValueError("extra_metrics['wnjd'] clashes with the pose metric; drop one of them")
+    pose_scorer = (_PoseScorer(estimator, pose_reference, reference.folder.parent, pose_cache)
+                   if estimator is not None else None)
     pairing = pair_predictions(reference.images, pred_dir, IMAGE_SUFFIXES, "image")
     problems = list(pairing.problems)
     names = list(reference.images)
@@ -179,33 +353,51 @@ def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None 
             problems.append(Problem("no-blocks", "maskdata.json lists no block; not scored",
                                     sample=sample, path=str(reference.images[sample])))
         elif pred is None:
+            if pose_scorer is not None:
+                record.update(pose_scorer.score(sample, ref, None, problems))
             per_sample.append({**record, **penalty, "penalised": True})
         else:
             record.update(block_scores(ref, pred, blocks))
             for metric_name, metric in extra_metrics.items():
                 record[metric_name] = float(metric(ref, pred))
+            if pose_scorer is not None:
+                record.update(pose_scorer.score(sample, ref, pred, problems))
             per_sample.append({**record, "penalised": False})
         if progress:
             progress(done, len(names))
     secondary = {}
-    for metric_name in extra_metrics:
+    for metric_name in [*extra_metrics, *(["wnjd"] if pose_scorer else [])]:
         values = [s[metric_name] for s in per_sample if metric_name in s]
         if values:
             secondary[metric_name] = float(np.mean(values))
+    tables: dict[str, Any] = {}
+    if pose_scorer is not None:
+        if pose_scorer.per_joint:
+            tables["wnjd_per_joint"] = per_joint_table(pose_scorer.per_joint)
+        else:
+            notices.append("WNJD not computed: no original image has a scored joint "
+                           "(see the no-pose problems)")
+    settings: dict[str, Any] = {
+        "region": "masked blocks only (maskdata.json [row, col, size])",
+        "psnr_data_range": PSNR_DATA_RANGE,
+        "ssim": HUMANS_SSIM.describe(),
+        "small_block_window": f"{SMALL_IMAGE_WIN_SIZE}x{SMALL_IMAGE_WIN_SIZE} below 11 px",
+        "aggregation": "per block, mean over an image's blocks, then mean over images",
+        "penalty": penalty,
+        "pose_metric": (pose_scorer.settings() if pose_scorer is not None
+                        else notice or "not computed (no pose estimator requested)"),
+    }
+    if extra_metrics:
+        settings["extra_metrics"] = sorted(extra_metrics)
+    if notices:
+        settings["notices"] = notices
     return ScoreResult(
         track=Track.HUMANS,
         name=name or pred_dir.resolve().name,
         metrics=mean_over_samples(per_sample, metrics),
         per_sample=per_sample,
         problems=problems,
-        settings={
-            "region": "masked blocks only (maskdata.json [row, col, size])",
-            "psnr_data_range": PSNR_DATA_RANGE,
-            "ssim": HUMANS_SSIM.describe(),
-            "small_block_window": f"{SMALL_IMAGE_WIN_SIZE}x{SMALL_IMAGE_WIN_SIZE} below 11 px",
-            "aggregation": "per block, mean over an image's blocks, then mean over images",
-            "penalty": penalty,
-            "pose_metric": sorted(extra_metrics) or "not computed (added by the pose extra)",
-        },
+        settings=settings,
         secondary=secondary,
+        tables=tables,
     )

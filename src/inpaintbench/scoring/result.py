@@ -68,6 +68,10 @@ class ScoreResult:
         score file says what it means.
     secondary : dict
         Secondary ranking figures when known (``wnjd``, ``seconds_per_clip``).
+    tables : dict
+        Breakdowns too large for one figure, by name: track 1's
+        ``"wnjd_per_joint"`` = ``{code: {"mean": float or None, "count": int}}``
+        in book Table 7's column order.
     """
 
     track: Track
@@ -77,6 +81,7 @@ class ScoreResult:
     problems: list[Problem] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
     secondary: dict[str, float] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n_penalised(self) -> int:
@@ -91,6 +96,7 @@ class ScoreResult:
             "n_samples": len(self.per_sample),
             "n_penalised": self.n_penalised,
             "settings": self.settings,
+            "tables": self.tables,
             "per_sample": self.per_sample,
             "problems": [asdict(p) for p in self.problems],
         }

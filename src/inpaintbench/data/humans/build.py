@@ -52,13 +52,12 @@ from inpaintbench.data.humans.masks import (
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import read_image_rgb, write_image
-from inpaintbench.scoring.humans import MASKDATA_JSON
+from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
 
 SPLITS = ("train", "val", "test")
 THESIS_SPLIT = (0.6, 0.2, 0.2)  # seed 003 §2 (the book's release used 70/15/15)
 BOOK_SPLIT = (0.7, 0.15, 0.15)
 DATASET_JSON = "dataset.json"
-JOINTS_JSON = "joints.json"
 PARTS_DIR = ".parts"
 FORMAT_VERSION = 1
 
@@ -93,7 +92,7 @@ def split_of(source: str, image_id: str, fractions: tuple[float, float, float]) 
     """The split of a photo, from a hash of its source and id (stable across runs and machines).
 
     >>> split_of("coco", "785", THESIS_SPLIT)
-    'test'
+    'val'
     """
     digest = hashlib.sha256(f"{source}/{image_id}".encode()).digest()
     u = int.from_bytes(digest[:8], "little") / 2**64

@@ -17,11 +17,10 @@ import numpy as np
 from inpaintbench.data.humans.masks import block_touches_joint
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
-from inpaintbench.scoring.humans import MASKDATA_JSON
+from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
 
 STATS_JSON = "stats.json"
 STATS_PNG = "stats.png"
-JOINTS_JSON = "joints.json"
 _SPLITS = ("train", "val", "test")
 
 
