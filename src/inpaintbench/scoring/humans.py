@@ -81,6 +81,17 @@ def block_scores(reference: np.ndarray, prediction: np.ndarray,
     return {m: float(np.mean([b[m][0] for b in per_block])) for m in per_block[0]}
 
 
+def _read_mapping(path: Path, rule: str) -> dict:
+    """A reference JSON file that maps image names to entries, or BrokenReferenceError."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BrokenReferenceError(path, f"not valid JSON ({exc})") from exc
+    if not isinstance(raw, dict):
+        raise BrokenReferenceError(path, rule)
+    return raw
+
+
 def _parse_blocks(path: Path, key: str, value) -> list[Block]:
     try:
         blocks = [tuple(int(v) for v in b) for b in value]
@@ -109,12 +120,7 @@ class HumansReference:
                 raise BrokenReferenceError(
                     required, "not found",
                     "a humans reference holds Y/<name>.png and maskdata.json (the release layout)")
-        try:
-            raw = json.loads(mask_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BrokenReferenceError(mask_path, f"not valid JSON ({exc})") from exc
-        if not isinstance(raw, dict):
-            raise BrokenReferenceError(mask_path, "must map image names to lists of blocks")
+        raw = _read_mapping(mask_path, "must map image names to lists of blocks")
         blocks = {Path(k).stem: _parse_blocks(mask_path, k, v) for k, v in raw.items()}
         images = list_files(folder, IMAGE_SUFFIXES)
         unmasked = sorted(set(images) - set(blocks))
@@ -171,12 +177,7 @@ def load_reference_joints(ref_dir: str | Path) -> dict[str, list[Person]]:
         raise BrokenReferenceError(
             path, "not found", "--pose-reference annotations needs the joints.json the dataset "
             "builder writes; use --pose-reference estimator to pose the originals instead")
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BrokenReferenceError(path, f"not valid JSON ({exc})") from exc
-    if not isinstance(raw, dict):
-        raise BrokenReferenceError(path, 'must map image names to {"persons": [...]}')
+    raw = _read_mapping(path, 'must map image names to {"persons": [...]}')
     joints = {}
     for key, entry in raw.items():
         try:

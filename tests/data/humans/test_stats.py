@@ -36,6 +36,7 @@ def test_figures_match_the_files(release):
     assert stats["block_sides"] == [20, 50, 30]
     assert stats["blocks_per_image"] == [2, 1]
     assert stats["blocks_on_joints_per_image"] == [1, 0]
+    assert stats["joint_block_fraction"] == [0.5, 0.0]
     assert stats["masked_fraction"] == pytest.approx([(400 + 2500) / 120000, 900 / 62500])
 
 

@@ -44,6 +44,7 @@ Rules every reader keeps:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -402,9 +403,11 @@ def _read_json(path: Path) -> Any:
                          "the file may be truncated: download or copy it again") from exc
 
 
-def _load_mat(path: Path, **options: Any) -> dict[str, Any]:
+@contextlib.contextmanager
+def _mat_errors(path: Path) -> Iterator[None]:
+    """Turn scipy's failures on a MATLAB file into an InputError naming it."""
     try:
-        return scipy.io.loadmat(path, **options)
+        yield
     except NotImplementedError as exc:  # MATLAB v7.3 files are HDF5
         raise InputError(path, "is a MATLAB v7.3 (HDF5) file, which scipy cannot read",
                          "save it again in MATLAB with save(..., '-v7')") from exc
@@ -414,16 +417,14 @@ def _load_mat(path: Path, **options: Any) -> dict[str, Any]:
                          "the file may be truncated: download or copy it again") from exc
 
 
+def _load_mat(path: Path, **options: Any) -> dict[str, Any]:
+    with _mat_errors(path):
+        return scipy.io.loadmat(path, **options)
+
+
 def _mat_variables(path: Path) -> list[str]:
-    try:
+    with _mat_errors(path):
         return [name for name, _, _ in scipy.io.whosmat(path)]
-    except NotImplementedError as exc:
-        raise InputError(path, "is a MATLAB v7.3 (HDF5) file, which scipy cannot read",
-                         "save it again in MATLAB with save(..., '-v7')") from exc
-    except (MatReadError, ValueError, TypeError, OSError, EOFError, IndexError,
-            zlib.error) as exc:
-        raise InputError(path, f"is not a readable MATLAB file ({exc})",
-                         "the file may be truncated: download or copy it again") from exc
 
 
 def _check_policy(missing_images: str) -> None:

@@ -47,8 +47,9 @@ def split_statistics(folder: str | Path) -> dict[str, Any]:
     -------
     dict
         ``block_sides`` (every block), ``blocks_per_image``,
-        ``blocks_on_joints_per_image`` (blocks with a joint inside; absent
-        without ``joints.json``), ``masked_fraction`` and ``crop_sizes``.
+        ``blocks_on_joints_per_image`` (blocks with a joint inside) and
+        ``joint_block_fraction`` (their share of the image's blocks) — both absent
+        without ``joints.json`` —, ``masked_fraction`` and ``crop_sizes``.
     """
     folder = Path(folder)
     maskdata = read_json(folder / MASKDATA_JSON)
@@ -76,6 +77,8 @@ def split_statistics(folder: str | Path) -> dict[str, Any]:
     }
     if joints is not None:
         stats["blocks_on_joints_per_image"] = on_joints
+        stats["joint_block_fraction"] = [k / n if n else 0.0
+                                         for k, n in zip(on_joints, per_image, strict=True)]
     return stats
 
 
@@ -119,14 +122,15 @@ def write_statistics(root: str | Path, out: str | Path | None = None) -> tuple[P
         split: {"images": s["images"],
                 **{key: _summary(s[key]) for key in ("block_sides", "blocks_per_image",
                                                      "masked_fraction",
-                                                     "blocks_on_joints_per_image") if key in s}}
+                                                     "blocks_on_joints_per_image",
+                                                     "joint_block_fraction") if key in s}}
         for split, s in stats.items()}
     json_path = write_json_atomic(out / STATS_JSON, {"summary": summary, "per_image": stats})
 
     panels = [("block_sides", "block side (px)", None),
               ("blocks_per_image", "blocks per image", np.arange(0.5, 11.5)),
-              ("blocks_on_joints_per_image", "blocks with a joint inside, per image",
-               np.arange(-0.5, 11.5)),
+              ("joint_block_fraction", "fraction of an image's blocks touching a joint",
+               np.linspace(0, 1, 11)),
               ("masked_fraction", "masked fraction of the image", np.linspace(0, 0.7, 29))]
     fig, axes = plt.subplots(1, 4, figsize=(16, 3.6), constrained_layout=True)
     for ax, (key, label, bins) in zip(axes, panels, strict=True):
