@@ -98,3 +98,76 @@ def humans_stats(
 
     json_path, png_path = write_statistics(folder, out)
     console.print(f"wrote {json_path} and {png_path}")
+
+
+captions_app = typer.Typer(no_args_is_help=True,
+                           help="Track 2: 5-second 256×256 clips with burned-in subtitles.")
+data_app.add_typer(captions_app, name="captions")
+
+
+@captions_app.command("build")
+def captions_build(
+    videos: Annotated[list[Path] | None, typer.Argument(
+        help="Videos to cut into clips (any format PyAV reads).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="The set's folder.")] = Path("captions-set"),
+    default: Annotated[bool, typer.Option(
+        "--default", help="Use the built-in offline sources: the shared real videos, "
+                          "Debian's opencv-doc videos, moving-camera clips from photos.")]
+    = False,
+    photos: Annotated[list[Path] | None, typer.Option(
+        "--photo", help="Photographs to make moving-camera clips from (repeatable).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the subtitles and camera motions.")] = 0,
+    lossless: Annotated[bool, typer.Option(
+        help="Write X and Y without codec error (the caption mask is then exactly X != Y).")]
+    = False,
+    keep: Annotated[float | None, typer.Option(
+        help="Keep this fraction of clips, those with the most subtitle coverage "
+             "(the challenge kept 0.7).")] = None,
+    difficulty: Annotated[str | None, typer.Option(
+        help="Only easy, medium or hard subtitles (default: a mix).")] = None,
+    max_clips: Annotated[int | None, typer.Option(
+        help="At most this many clips per video.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
+    = None,
+) -> None:
+    """Cut videos into challenge clips, burn in subtitles, write X/ Y/ and metadata.json."""
+    from inpaintbench.data.captions.build import (
+        CaptionsBuildConfig,
+        build_captions,
+        user_sources,
+    )
+    from inpaintbench.data.captions.defaults import default_sources
+    from inpaintbench.data.captions.stats import write_captions_statistics, write_contact_sheet
+
+    sources = user_sources(videos or [], photos or [])
+    if default or not sources:
+        found = default_sources()
+        err_console.print(f"built-in sources: {sum(s.kind == 'video' for s in found)} videos, "
+                          f"{sum(s.kind == 'photo' for s in found)} photographs")
+        sources += found
+    config = CaptionsBuildConfig(seed=seed, lossless=lossless, keep_fraction=keep,
+                                 difficulty=difficulty, max_clips_per_video=max_clips)
+    with _progress("building clips") as bar:
+        task = bar.add_task("clips", total=None)
+        summary = build_captions(sources, out, config, workers=workers,
+                                 progress=lambda done, total: bar.update(task, completed=done,
+                                                                          total=total))
+    for problem in summary.skipped:
+        err_console.print(f"[yellow]skipped:[/] {problem}")
+    json_path, png_path = write_captions_statistics(out)
+    sheet = write_contact_sheet(out)
+    console.print(summary.describe())
+    console.print(f"wrote {out} ({json_path.name}, {png_path.name}, {sheet.name})")
+
+
+@captions_app.command("stats")
+def captions_stats(
+    folder: Annotated[Path, typer.Argument(help="A set built by `data captions build`.")],
+    out: Annotated[Path | None, typer.Option(help="Where to write the files.")] = None,
+) -> None:
+    """Missing-part ratio statistics (book Fig. 3) and a contact sheet of a captions set."""
+    from inpaintbench.data.captions.stats import write_captions_statistics, write_contact_sheet
+
+    json_path, png_path = write_captions_statistics(folder, out)
+    sheet = write_contact_sheet(folder, out)
+    console.print(f"wrote {json_path}, {png_path} and {sheet}")
