@@ -29,7 +29,6 @@ import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,12 +36,19 @@ from typing import Any
 import numpy as np
 
 from inpaintbench.data.captions.defaults import DefaultSource
+from inpaintbench.data.common import (
+    SPLITS,
+    check_fractions,
+    check_resumable,
+    hash_split,
+    named_rng,
+    run_parallel,
+)
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import write_video
 from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
 
-SPLITS = ("train", "val", "test")
 CHALLENGE_SPLIT = (0.6, 0.2, 0.2)  # book §3.2: 60/20/20
 CHALLENGE_KEEP = 0.7  # book §3.2: the 70 % of clips with the most subtitles were kept
 MOTION_KINDS = ("pan", "zoom", "parallax", "handheld")
@@ -87,9 +93,7 @@ class CaptionsBuildConfig:
     max_clips_per_video: int | None = None
 
     def __post_init__(self) -> None:
-        if len(self.split) != 3 or any(f < 0 for f in self.split) \
-                or not np.isclose(sum(self.split), 1.0):
-            raise ValueError(f"split must be three fractions summing to 1, got {self.split}")
+        check_fractions(self.split)
         if self.keep_fraction is not None and not 0 < self.keep_fraction <= 1:
             raise ValueError(f"keep_fraction must be in (0, 1], got {self.keep_fraction}")
         if self.difficulty not in (None, "easy", "medium", "hard"):
@@ -123,17 +127,11 @@ def user_sources(videos: Sequence[str | Path] = (),
 
 
 def split_of(source: str, fractions: Sequence[float]) -> str:
-    """The split of a source, from a hash of its name (stable across runs and machines)."""
-    digest = hashlib.sha256(source.encode()).digest()
-    u = int.from_bytes(digest[:8], "little") / 2**64
-    return SPLITS[min(int(np.searchsorted(np.cumsum(fractions), u, side="right")),
-                      len(SPLITS) - 1)]
+    """The split of a source, from a hash of its name: every clip of a video in one split."""
+    return hash_split(source, fractions)
 
 
-def clip_rng(seed: int, name: str) -> np.random.Generator:
-    """The generator of one clip: a function of the set's seed and the clip's name."""
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return np.random.default_rng([seed, int.from_bytes(digest[:8], "little")])
+clip_rng = named_rng  # one clip's generator: a function of the seed and the clip's name
 
 
 @dataclass(frozen=True)
@@ -280,22 +278,6 @@ class CaptionsBuildSummary:
                 f"skipped or cut short; resumed {self.resumed} source(s)")
 
 
-def _check_resumable(out: Path, config: CaptionsBuildConfig) -> None:
-    existing = out / DATASET_JSON
-    if existing.exists():
-        try:
-            previous = read_json(existing).get("config")
-        except (ValueError, OSError, AttributeError) as exc:
-            raise InputError(existing, f"is not a dataset description ({exc})",
-                             "choose an empty --out folder") from exc
-        if previous != config.to_json():
-            raise InputError(existing, "holds a build with other settings",
-                             "choose another --out folder, or the same settings to resume")
-    elif out.exists() and any(out.iterdir()):
-        raise InputError(out, "is not empty and holds no InpaintBench captions set",
-                         "choose an empty or new --out folder")
-
-
 def build_captions(sources: Sequence[DefaultSource], out: str | Path,
                    config: CaptionsBuildConfig = CaptionsBuildConfig(), *,
                    workers: int | None = None,
@@ -309,7 +291,7 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
         source yields a clip.
     """
     out = Path(out)
-    _check_resumable(out, config)
+    check_resumable(out, DATASET_JSON, config.to_json(), "captions")
     plans = plan_sources(sources, config)
     if not any(p.clips for p in plans):
         problems = "; ".join(p.problem for p in plans if p.problem) or "no source given"
@@ -338,31 +320,14 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
 
     if progress:
         progress(clips_done(), total)
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(todo) <= 1:
-        for plan in todo:
-            parts[plan.source.name] = _run(plan, out, config)
-            if progress:
-                progress(clips_done(), total)
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # the longest sources first, so that no core waits on one long video at the end
-            queue = iter(sorted(todo, key=lambda p: -len(p.clips)))
-            pending = {}
-            for plan in queue:
-                pending[pool.submit(_run, plan, out, config)] = plan
-                if len(pending) >= 2 * workers:
-                    break
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    plan = pending.pop(future)
-                    parts[plan.source.name] = future.result()
-                    if progress:
-                        progress(clips_done(), total)
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        pending[pool.submit(_run, nxt, out, config)] = nxt
+    def finished(plan: SourcePlan, part: dict[str, Any]) -> None:
+        parts[plan.source.name] = part
+        if progress:
+            progress(clips_done(), total)
+
+    # the longest sources first, so that no core waits on one long video at the end
+    run_parallel(sorted(todo, key=lambda p: -len(p.clips)), _run, (out, config),
+                 workers or os.cpu_count() or 1, finished)
 
     clips: dict[str, Any] = {}
     skipped = [p.problem for p in plans if p.problem]

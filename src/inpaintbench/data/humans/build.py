@@ -28,7 +28,6 @@ import re
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,13 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from inpaintbench.data.common import (
+    SPLITS,
+    check_fractions,
+    check_resumable,
+    hash_split,
+    run_parallel,
+)
 from inpaintbench.data.humans.crops import (
     CropConfig,
     joints_in_image,
@@ -54,7 +60,6 @@ from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import read_image_rgb, write_image
 from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
 
-SPLITS = ("train", "val", "test")
 THESIS_SPLIT = (0.6, 0.2, 0.2)  # seed 003 §2 (the book's release used 70/15/15)
 BOOK_SPLIT = (0.7, 0.15, 0.15)
 DATASET_JSON = "dataset.json"
@@ -74,9 +79,7 @@ class HumansBuildConfig:
     mask: MaskConfig = field(default_factory=MaskConfig)
 
     def __post_init__(self) -> None:
-        if len(self.split) != 3 or any(f < 0 for f in self.split) \
-                or not np.isclose(sum(self.split), 1.0):
-            raise ValueError(f"split must be three fractions summing to 1, got {self.split}")
+        check_fractions(self.split)
 
     def to_json(self) -> dict[str, Any]:
         return {"format_version": FORMAT_VERSION, "seed": self.seed, "split": list(self.split),
@@ -94,10 +97,7 @@ def split_of(source: str, image_id: str, fractions: tuple[float, float, float]) 
     >>> split_of("coco", "785", THESIS_SPLIT)
     'val'
     """
-    digest = hashlib.sha256(f"{source}/{image_id}".encode()).digest()
-    u = int.from_bytes(digest[:8], "little") / 2**64
-    bounds = np.cumsum(fractions)
-    return SPLITS[min(int(np.searchsorted(bounds, u, side="right")), len(SPLITS) - 1)]
+    return hash_split(f"{source}/{image_id}", fractions)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -234,23 +234,6 @@ class BuildSummary:
                 f"skipped persons: {skipped}; resumed {self.resumed} photos")
 
 
-def _check_resumable(out: Path, config: HumansBuildConfig) -> None:
-    existing = out / DATASET_JSON
-    if existing.exists():
-        try:
-            previous = read_json(existing).get("config")
-        except (ValueError, OSError, AttributeError) as exc:
-            raise InputError(existing, f"is not a dataset description ({exc})",
-                             "choose an empty --out folder") from exc
-        if previous != config.to_json():
-            raise InputError(existing, "holds a build with other settings (seed, split, "
-                             "crop or mask rules)", "choose another --out folder, or the "
-                             "same settings to resume")
-    elif out.exists() and any(out.iterdir()):
-        raise InputError(out, "is not empty and holds no InpaintBench humans set",
-                         "choose an empty or new --out folder")
-
-
 def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
                  config: HumansBuildConfig = HumansBuildConfig(), *,
                  sources: list[dict[str, Any]] | None = None, workers: int | None = None,
@@ -274,7 +257,7 @@ def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
         When ``out`` holds something else, or a build with other settings.
     """
     out = Path(out)
-    _check_resumable(out, config)
+    check_resumable(out, DATASET_JSON, config.to_json(), "humans")
     items = list(images)
     keys = Counter((i.source, i.image_id) for i in items)
     duplicated = [k for k, n in keys.items() if n > 1]
@@ -297,32 +280,14 @@ def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
     done = resumed
     if progress:
         progress(done, len(items))
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(todo) <= 1:
-        for item in todo:
-            parts[(item.source, item.image_id)] = _run_item(item, out, config)
-            done += 1
-            if progress:
-                progress(done, len(items))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            pending = {}
-            queue = iter(todo)
-            for item in queue:  # keep a bounded number of photos in flight
-                pending[pool.submit(_run_item, item, out, config)] = item
-                if len(pending) >= 4 * workers:
-                    break
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    item = pending.pop(future)
-                    parts[(item.source, item.image_id)] = future.result()
-                    done += 1
-                    if progress:
-                        progress(done, len(items))
-                    nxt = next(queue, None)
-                    if nxt is not None:
-                        pending[pool.submit(_run_item, nxt, out, config)] = nxt
+    def finished(item: AnnotatedImage, part: dict[str, Any]) -> None:
+        nonlocal done
+        parts[(item.source, item.image_id)] = part
+        done += 1
+        if progress:
+            progress(done, len(items))
+
+    run_parallel(todo, _run_item, (out, config), workers or os.cpu_count() or 1, finished)
 
     records = [CropRecord.from_json(s) for item in items
                for s in parts[(item.source, item.image_id)]["samples"]]

@@ -34,12 +34,13 @@ the order of the release's ``maskdata.json``.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+
+from inpaintbench.data.common import named_rng
 
 Block = tuple[int, int, int]  # (row, col, size)
 
@@ -132,8 +133,7 @@ def mask_rng(seed: int, name: str) -> np.random.Generator:
     Independent of the order images are processed in, so a parallel or resumed
     build draws exactly the same masks.
     """
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return np.random.default_rng([seed, int.from_bytes(digest[:8], "little")])
+    return named_rng(seed, name)
 
 
 def _overlaps(row: int, col: int, size: int, blocks: Sequence[Block]) -> bool:

@@ -1,0 +1,101 @@
+"""What every dataset build shares: seeded generators, hash splits, resume, parallel runs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from inpaintbench.errors import InputError
+from inpaintbench.io.atomic import read_json
+
+SPLITS = ("train", "val", "test")
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def _unit(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "little")
+
+
+def named_rng(seed: int, name: str) -> np.random.Generator:
+    """A generator that depends only on the set's seed and a sample's name.
+
+    Independent of the order samples are processed in, so a parallel or resumed
+    build draws exactly the same numbers.
+    """
+    return np.random.default_rng([seed, _unit(name)])
+
+
+def hash_split(key: str, fractions: Sequence[float]) -> str:
+    """The split (train/val/test) of ``key`` for the given fractions, stable across machines.
+
+    >>> hash_split("coco/785", (0.6, 0.2, 0.2))
+    'val'
+    """
+    u = _unit(key) / 2**64
+    return SPLITS[min(int(np.searchsorted(np.cumsum(fractions), u, side="right")),
+                      len(SPLITS) - 1)]
+
+
+def check_fractions(fractions: Sequence[float]) -> None:
+    """Three non-negative split fractions summing to 1, or ValueError."""
+    if len(fractions) != 3 or any(f < 0 for f in fractions) \
+            or not np.isclose(sum(fractions), 1.0):
+        raise ValueError(f"split must be three fractions summing to 1, got {tuple(fractions)}")
+
+
+def check_resumable(out: Path, description_name: str, config: dict[str, Any],
+                    what: str) -> None:
+    """Refuse an ``out`` folder that holds something else or a build with other settings.
+
+    An empty or missing folder, or one holding a build of the same ``config``
+    (to resume), passes.
+    """
+    existing = out / description_name
+    if existing.exists():
+        try:
+            previous = read_json(existing).get("config")
+        except (ValueError, OSError, AttributeError) as exc:
+            raise InputError(existing, f"is not a dataset description ({exc})",
+                             "choose an empty --out folder") from exc
+        if previous != config:
+            raise InputError(existing, "holds a build with other settings",
+                             "choose another --out folder, or the same settings to resume")
+    elif out.exists() and any(out.iterdir()):
+        raise InputError(out, f"is not empty and holds no InpaintBench {what} set",
+                         "choose an empty or new --out folder")
+
+
+def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
+                 workers: int, on_done: Callable[[Item, Result], None]) -> None:
+    """``job(item, *args)`` for every item on ``workers`` processes, ``on_done`` in the caller.
+
+    At most ``2 × workers`` items are in flight, so a long queue does not pile
+    up in memory; with one worker (or one item) everything runs in this process.
+    """
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        for item in items:
+            on_done(item, job(item, *args))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        queue = iter(items)
+        pending = {}
+        for item in queue:
+            pending[pool.submit(job, item, *args)] = item
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                item = pending.pop(future)
+                on_done(item, future.result())
+                following = next(queue, None)
+                if following is not None:
+                    pending[pool.submit(job, following, *args)] = following
