@@ -11,9 +11,11 @@ from typing import Any, TypeVar
 import numpy as np
 
 from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import read_json
+from inpaintbench.io.atomic import atomic_path, read_json
 
 SPLITS = ("train", "val", "test")
+STATS_JSON = "stats.json"  # a built set's statistics, beside its dataset.json
+STATS_PNG = "stats.png"
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -99,3 +101,13 @@ def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
                 following = next(queue, None)
                 if following is not None:
                     pending[pool.submit(job, following, *args)] = following
+
+
+def save_figure(fig: Any, path: Path, dpi: int = 90) -> Path:
+    """Save a matplotlib figure atomically (format from the suffix) and close it."""
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi)
+    plt.close(fig)
+    return path

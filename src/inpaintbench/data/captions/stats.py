@@ -14,13 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from inpaintbench.data.captions.build import METADATA_JSON
+from inpaintbench.data.common import STATS_JSON, STATS_PNG, save_figure
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
 from inpaintbench.io.media import read_video
 
-METADATA_JSON = "metadata.json"
-STATS_JSON = "stats.json"
-STATS_PNG = "stats.png"
 CONTACT_SHEET_PNG = "contact_sheet.png"
 CLASSES = ("easy", "medium", "hard")
 
@@ -89,11 +88,7 @@ def write_captions_statistics(root: str | Path, out: str | Path | None = None
         ax.set_ylabel("count")
     axes[0].legend(title="difficulty")
     fig.suptitle("Track 2: distribution of the missing part (cf. book Fig. 3)")
-    png_path = out / STATS_PNG
-    with atomic_path(png_path) as tmp:
-        fig.savefig(tmp, dpi=90)
-    plt.close(fig)
-    return json_path, png_path
+    return json_path, save_figure(fig, out / STATS_PNG)
 
 
 def write_contact_sheet(root: str | Path, out: str | Path | None = None, *, clips: int = 8,

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
 
 from inpaintbench.data.common import (
     SPLITS,
@@ -311,14 +309,3 @@ def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
                                    if s["reason"] == "unreadable-image"])
     write_json_atomic(out / DATASET_JSON, description)
     return BuildSummary(out, samples, dict(skipped), len(items), resumed)
-
-
-def clean_parts(out: str | Path) -> None:
-    """Remove the resume records of a finished build."""
-    shutil.rmtree(Path(out) / PARTS_DIR, ignore_errors=True)
-
-
-def image_size(path: str | Path) -> tuple[int, int]:
-    """``(width, height)`` of an image file, read from its header."""
-    with Image.open(path) as image:
-        return image.size

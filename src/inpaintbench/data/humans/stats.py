@@ -14,14 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from inpaintbench.data.common import SPLITS, STATS_JSON, STATS_PNG, save_figure
 from inpaintbench.data.humans.masks import block_touches_joint
 from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
+from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
-
-STATS_JSON = "stats.json"
-STATS_PNG = "stats.png"
-_SPLITS = ("train", "val", "test")
 
 
 def _image_sizes(folder: Path, names: list[str]) -> dict[str, tuple[int, int]]:
@@ -94,7 +91,7 @@ def _summary(values: list[float]) -> dict[str, float]:
 def dataset_statistics(root: str | Path) -> dict[str, dict[str, Any]]:
     """:func:`split_statistics` for each split folder under ``root`` (or ``root`` itself)."""
     root = Path(root)
-    folders = {s: root / s for s in _SPLITS if (root / s / MASKDATA_JSON).exists()}
+    folders = {s: root / s for s in SPLITS if (root / s / MASKDATA_JSON).exists()}
     if not folders and (root / MASKDATA_JSON).exists():
         folders = {root.name: root}
     if not folders:
@@ -146,8 +143,4 @@ def write_statistics(root: str | Path, out: str | Path | None = None) -> tuple[P
         ax.set_ylabel("density")
     axes[0].legend(title="split (images)")
     fig.suptitle("Track 1 mask statistics (cf. thesis Fig. 3)")
-    png_path = out / STATS_PNG
-    with atomic_path(png_path) as tmp:
-        fig.savefig(tmp, dpi=90)
-    plt.close(fig)
-    return json_path, png_path
+    return json_path, save_figure(fig, out / STATS_PNG)
