@@ -116,6 +116,10 @@ def captions_build(
     = False,
     photos: Annotated[list[Path] | None, typer.Option(
         "--photo", help="Photographs to make moving-camera clips from (repeatable).")] = None,
+    srts: Annotated[list[Path] | None, typer.Option(
+        "--srt", help="A video's own SubRip subtitles, burned in at their real times instead "
+                      "of drawn ones; goes with the video of the same name (repeatable).")]
+    = None,
     seed: Annotated[int, typer.Option(help="Seed of the subtitles and camera motions.")] = 0,
     lossless: Annotated[bool, typer.Option(
         help="Write X and Y without codec error (the caption mask is then exactly X != Y).")]
@@ -139,7 +143,7 @@ def captions_build(
     from inpaintbench.data.captions.defaults import default_sources
     from inpaintbench.data.captions.stats import write_captions_statistics, write_contact_sheet
 
-    sources = user_sources(videos or [], photos or [])
+    sources = user_sources(videos or [], photos or [], srts or [])
     if default or not sources:
         found = default_sources()
         err_console.print(f"built-in sources: {sum(s.kind == 'video' for s in found)} videos, "
@@ -158,6 +162,41 @@ def captions_build(
     sheet = write_contact_sheet(out)
     console.print(summary.describe())
     console.print(f"wrote {out} ({json_path.name}, {png_path.name}, {sheet.name})")
+
+
+@captions_app.command("import")
+def captions_import(
+    release: Annotated[Path, typer.Argument(
+        help="The official ChaLearn track-2 release: X/, Y/ per split folder, file lists.")],
+    out: Annotated[Path, typer.Option("--out", help="The set's folder.")] = Path("captions-set"),
+    split: Annotated[str | None, typer.Option(
+        help="Put every clip in this split (train, val or test) instead of reading it from "
+             "folder names and file lists.")] = None,
+    link: Annotated[bool, typer.Option(
+        help="Hard-link the clips when the file system allows (else copy them).")] = True,
+    masks: Annotated[bool, typer.Option(
+        help="Estimate each clip's caption mask (|X - Y| > 0.21, dilated twice).")] = True,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
+    = None,
+) -> None:
+    """Import the official release as it is: check every clip, link it, write metadata.json."""
+    from inpaintbench.data.captions.release import import_release
+    from inpaintbench.data.captions.stats import write_captions_statistics, write_contact_sheet
+
+    with _progress("importing clips") as bar:
+        task = bar.add_task("clips", total=None)
+        summary = import_release(release, out, split=split, link=link, masks=masks,
+                                 workers=workers,
+                                 progress=lambda done, total: bar.update(task, completed=done,
+                                                                         total=total))
+    for problem in summary.skipped:
+        err_console.print(f"[yellow]skipped:[/] {problem}")
+    console.print(summary.describe())
+    if masks:
+        json_path, png_path = write_captions_statistics(out)
+        console.print(f"wrote {json_path.name} and {png_path.name}")
+    if summary.without_truth == 0:
+        console.print(f"wrote {write_contact_sheet(out)}")
 
 
 @captions_app.command("stats")

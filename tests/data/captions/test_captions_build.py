@@ -162,3 +162,46 @@ def test_statistics_and_contact_sheet(built, tmp_path):
         assert image.width == 4 * 128 and image.height >= 3 * 256
     with Image.open(png_path) as image:
         assert image.width > 600
+
+
+SRT = """1
+00:00:00,400 --> 00:00:02,000
+Where were you last night?
+
+2
+00:00:02,000 --> 00:00:07,500
+<i>Nowhere you would know.</i>
+"""
+
+
+def test_a_videos_srt_gives_its_cues_at_their_real_times(inputs, tmp_path):
+    srt = tmp_path / "moving.srt"
+    srt.write_text(SRT, encoding="utf-8")
+    sources = user_sources(inputs["videos"], srts=[srt])
+    assert sources[0].srt == srt
+    out = tmp_path / "set"
+    build_captions(sources, out, CONFIG, workers=1)
+    ((name, clip),) = json.loads((out / METADATA_JSON).read_text())["clips"].items()
+    events = clip["events"]
+    assert [e["text"] for e in events] == ["Where were you last night?",
+                                           "Nowhere you would know."]
+    # 0.4 s → frame 10, 2.0 s → frame 50, and the second cue runs past the clip's end
+    assert [(e["start"], e["end"]) for e in events] == [(10, 50), (50, CLIP_FRAMES)]
+    assert events[1]["source"] == "srt:moving.srt#2"
+    mask = decode_masks(events, CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE)
+    assert not mask[:10].any() and mask[10:].any(axis=(1, 2)).all()
+    x = read_video(out / clip["split"] / "X" / f"{name}.mp4")
+    y = read_video(out / clip["split"] / "Y" / f"{name}.mp4")
+    assert np.array_equal(x != y, np.repeat(mask[..., None], 3, -1) & (x != y))
+    assert np.array_equal(x[:10], y[:10])
+
+
+def test_an_srt_must_match_one_video(inputs, tmp_path):
+    other = tmp_path / "other.srt"
+    other.write_text(SRT, encoding="utf-8")
+    with pytest.raises(InputError, match="matches 0 of the videos"):
+        user_sources(inputs["videos"] + inputs["bad"][:1], srts=[other])
+    broken = tmp_path / "moving.srt"
+    broken.write_text("1\n00:00:01 --> nonsense\nHello\n", encoding="utf-8")
+    with pytest.raises(InputError, match="moving.srt"):
+        user_sources(inputs["videos"], srts=[broken])

@@ -105,24 +105,49 @@ class CaptionsBuildConfig:
         return {"format_version": FORMAT_VERSION, **asdict(self), "split": list(self.split)}
 
 
-def user_sources(videos: Sequence[str | Path] = (),
-                 photos: Sequence[str | Path] = ()) -> list[DefaultSource]:
+def user_sources(videos: Sequence[str | Path] = (), photos: Sequence[str | Path] = (),
+                 srts: Sequence[str | Path] = ()) -> list[DefaultSource]:
     """Sources for the user's own files, named after them (``video-<stem>``, ``photo-<stem>``).
 
-    A repeated stem gets ``-2``, ``-3``… so names stay unique; a missing file is an error.
+    A repeated stem gets ``-2``, ``-3``… so names stay unique. Each SubRip file in
+    ``srts`` goes with the video of the same stem (``film.srt`` with ``film.mkv``),
+    or with the only video when one video and one file are given.
+
+    Raises
+    ------
+    InputError
+        When a file is missing, a SubRip file breaks the format, or a SubRip file
+        matches no video (or two).
     """
     import re
 
+    from inpaintbench.data.captions.text import read_srt
+
     sources, seen = [], Counter()
-    for kind, paths in (("video", videos), ("photo", photos)):
+    for kind, paths in (("video", videos), ("photo", photos), ("srt", srts)):
         for path in map(Path, paths):
             if not path.is_file():
                 raise InputError(path, "not found", f"give an existing {kind} file")
+    subtitles: dict[Path, Path] = {}
+    for srt in map(Path, srts):
+        read_srt(srt)  # a broken file is refused now, naming its line, not mid-build
+        matches = [Path(v) for v in videos if Path(v).stem == srt.stem]
+        if not matches and len(videos) == 1 and len(srts) == 1:
+            matches = [Path(videos[0])]
+        if len(matches) != 1:
+            raise InputError(srt, f"matches {len(matches)} of the videos given, not one",
+                             "name it after its video (film.srt for film.mp4)")
+        if matches[0] in subtitles:
+            raise InputError(srt, f"{matches[0]} already has {subtitles[matches[0]]}",
+                             "give one SubRip file per video")
+        subtitles[matches[0]] = srt
+    for kind, paths in (("video", videos), ("photo", photos)):
+        for path in map(Path, paths):
             stem = re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or kind
             base = f"{kind}-{stem}"
             seen[base] += 1
             name = base if seen[base] == 1 else f"{base}-{seen[base]}"
-            sources.append(DefaultSource(name, kind, path))
+            sources.append(DefaultSource(name, kind, path, subtitles.get(path)))
     return sources
 
 
@@ -156,13 +181,25 @@ class SourcePlan:
     problem: str | None = None
 
 
-def _draw(name: str, config: CaptionsBuildConfig) -> tuple[tuple[dict[str, Any], ...], float]:
+def _draw(name: str, config: CaptionsBuildConfig, srt: Path | None = None,
+          start_s: float = 0.0) -> tuple[tuple[dict[str, Any], ...], float]:
+    """A clip's subtitle events with their footprints, and its mean caption coverage.
+
+    With ``srt``, the cues shown between ``start_s`` and 5 s later, at their real
+    times; otherwise events drawn from the shipped corpus.
+    """
+    from inpaintbench.data.captions.clips import CLIP_SECONDS
     from inpaintbench.data.captions.render import decode_masks, events_footprints
-    from inpaintbench.data.captions.subtitles import draw_events
+    from inpaintbench.data.captions.subtitles import draw_events, events_from_srt
 
     rng = clip_rng(config.seed, name)
-    events = draw_events(rng, difficulty=config.difficulty, n_frames=CLIP_FRAMES,
-                         width=CLIP_SIZE, height=CLIP_SIZE)
+    if srt is None:
+        events = draw_events(rng, difficulty=config.difficulty, n_frames=CLIP_FRAMES,
+                             width=CLIP_SIZE, height=CLIP_SIZE)
+    else:
+        events = events_from_srt(srt, start_s, start_s + CLIP_SECONDS, rng=rng,
+                                 difficulty=config.difficulty, width=CLIP_SIZE,
+                                 height=CLIP_SIZE)
     events_json = tuple(events_footprints(events, CLIP_SIZE, CLIP_SIZE))
     masks = decode_masks(list(events_json), CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE)
     return events_json, float(masks.mean())
@@ -195,7 +232,11 @@ def plan_sources(sources: Sequence[DefaultSource],
             indices = [(i, kind) for i, kind in enumerate(MOTION_KINDS[:config.clips_per_photo])]
         for index, motion in indices:
             name = f"{source.name}_{motion}" if motion else f"{source.name}_{index:04d}"
-            events, coverage = _draw(name, config)
+            try:
+                events, coverage = _draw(name, config, source.srt, index * CLIP_SECONDS)
+            except InputError as exc:  # a cue that no font covers or that cannot fit
+                plan.problem, plan.clips = str(exc), []
+                break
             plan.clips.append(PlannedClip(name, source.name, split, index, motion, events,
                                           coverage))
         plans.append(plan)
@@ -299,6 +340,7 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
     description: dict[str, Any] = {
         "kind": "inpaintbench-captions", "config": config.to_json(), "complete": False,
         "sources": [{"name": p.source.name, "kind": p.source.kind, "path": str(p.source.path),
+                     "srt": str(p.source.srt) if p.source.srt else None,
                      "clips": len(p.clips)} for p in plans]}
     write_json_atomic(out / DATASET_JSON, description)
 

@@ -69,11 +69,15 @@ class DefaultSource:
         ``"video"`` or ``"photo"``.
     path : Path
         The file.
+    srt : Path or None
+        A SubRip file holding the video's own subtitles, with times from its start:
+        its cues, with their real timing, replace the drawn subtitles.
     """
 
     name: str
     kind: str
     path: Path
+    srt: Path | None = None
 
     def load(self) -> np.ndarray:
         """A photo as ``uint8 (H, W, 3)`` RGB (grey photos expanded).

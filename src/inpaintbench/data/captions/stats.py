@@ -22,6 +22,7 @@ from inpaintbench.io.media import read_video
 
 CONTACT_SHEET_PNG = "contact_sheet.png"
 CLASSES = ("easy", "medium", "hard")
+UNKNOWN = "unknown"  # imported release clips: the class is not published
 
 
 def _metadata(root: Path) -> dict[str, Any]:
@@ -33,8 +34,14 @@ def _metadata(root: Path) -> dict[str, Any]:
 
 
 def _class_of(clip: dict[str, Any]) -> str:
-    classes = clip.get("difficulty") or ["unknown"]
+    classes = clip.get("difficulty") or [UNKNOWN]
     return max(classes, key=lambda c: CLASSES.index(c) if c in CLASSES else -1)
+
+
+def _classes(clips: dict[str, Any]) -> tuple[str, ...]:
+    """The difficulty classes to report: the book's three, and ``unknown`` when present."""
+    return CLASSES + ((UNKNOWN,) if any(_class_of(c) == UNKNOWN for c in clips.values())
+                      else ())
 
 
 def captions_statistics(root: str | Path) -> dict[str, Any]:
@@ -44,7 +51,7 @@ def captions_statistics(root: str | Path) -> dict[str, Any]:
                        "events": len(c["events"])} for name, c in clips.items()}
     frames = np.array([v for c in clips.values() for v in c["per_frame_coverage"]])
     summary: dict[str, Any] = {"clips": len(clips)}
-    for key, group in (("split", ("train", "val", "test")), ("class", CLASSES)):
+    for key, group in (("split", ("train", "val", "test")), ("class", _classes(clips))):
         summary[f"by_{key}"] = {}
         for value in group:
             values = [c["coverage"] for c in per_clip.values() if c[key] == value]
@@ -74,7 +81,7 @@ def write_captions_statistics(root: str | Path, out: str | Path | None = None
     clips = _metadata(root)["clips"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), constrained_layout=True)
     bins = np.linspace(0, 0.6, 31)
-    for cls in CLASSES:
+    for cls in _classes(clips):
         per_clip = [c["coverage"] for c in clips.values() if _class_of(c) == cls]
         per_frame = [v for c in clips.values() if _class_of(c) == cls
                      for v in c["per_frame_coverage"] if v > 0]
@@ -102,7 +109,7 @@ def write_contact_sheet(root: str | Path, out: str | Path | None = None, *, clip
     # the clips with the most coverage of each class first, so every class shows
     ordered = sorted(meta.items(), key=lambda kv: (-kv[1]["coverage"], kv[0]))
     chosen: list[str] = []
-    for cls in CLASSES:
+    for cls in _classes(meta):
         chosen += [n for n, c in ordered if _class_of(c) == cls][: max(1, clips // 3)]
     chosen += [n for n, _ in ordered if n not in chosen]  # then fill up by coverage
     chosen = chosen[:clips]
