@@ -1,25 +1,96 @@
-"""The main job end to end: sets built, methods run, scored, ranked."""
+"""The main job end to end: sets built, every method run, scored, ranked, reported."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from inpaintbench.demo import METHODS, run_demo
+from inpaintbench.demo import run_demo
+from inpaintbench.methods.registry import available
+from inpaintbench.reports.html import REPORT_HTML
 from inpaintbench.tracks import Track
 
 
-def test_demo_builds_scores_and_ranks_every_track(tmp_path):
-    boards = run_demo(tmp_path, console=Console(file=open(tmp_path / "log.txt", "w")))
-    assert set(boards) == set(Track)
-    for track, path in boards.items():
-        board = json.loads(path.read_text())
-        assert {row["name"] for row in board["rows"]} == set(METHODS[track])
-        for method in METHODS[track]:
-            scores = json.loads((tmp_path / "scores" / track.value / method / "scores.json")
-                                .read_text())
-            assert scores["n_penalised"] == 0 and scores["problems"] == []
-    # the floor loses to a real inpainter on the humans blocks
-    humans = json.loads(boards[Track.HUMANS].read_text())
-    assert humans["rows"][-1]["name"] == "input"
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("demo")
+    with open(out.parent / "demo-log.txt", "w") as log:
+        manifest = run_demo(out, console=Console(file=log, width=120))
+    return out, manifest
+
+
+def test_every_track_every_method_is_scored_and_ranked(demo):
+    out, manifest = demo
+    assert set(manifest["tracks"]) == {t.value for t in Track}
+    for track in Track:
+        entry = manifest["tracks"][track.value]
+        names = {m.name for m in available(track)}
+        assert set(entry["methods"]) == names
+        board = json.loads((out / entry["leaderboard"]).read_text())
+        assert {row["name"] for row in board["rows"]} == names
+        for method in entry["methods"].values():
+            scores = json.loads((out / method["scores"]).read_text())
+            assert scores["n_penalised"] == 0, scores["problems"]
+            assert method["seconds_per_sample"] > 0
+
+
+def test_the_floors_lose(demo):
+    """Every track has a classical method that beats the untouched input on every metric."""
+    out, manifest = demo
+    for track, entry in manifest["tracks"].items():
+        board = json.loads((out / entry["leaderboard"]).read_text())
+        floors = [r for r in board["rows"] if entry["methods"][r["name"]]["kind"] == "floor"]
+        best = board["rows"][0]
+        assert entry["methods"][best["name"]]["kind"] != "floor", track
+        assert all(best["mean_rank"] < f["mean_rank"] for f in floors), track
+
+
+def test_captions_speed_is_ranked_and_detection_measured(demo):
+    out, manifest = demo
+    entry = manifest["tracks"]["captions"]
+    board = json.loads((out / entry["leaderboard"]).read_text())
+    assert "seconds_per_clip" in board["columns"]
+    assert entry["detection"], "no caption detector was measured"
+    for per_class in entry["detection"].values():
+        assert all(0 <= v["iou"] <= 1 for v in per_class.values())
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return name
+    pytest.skip("no Chromium installed (./bootstrap test installs Debian's chromium)")
+
+
+def test_the_report_opens_in_a_real_browser(demo, tmp_path):
+    out, manifest = demo
+    report = out / REPORT_HTML
+    browser = _chromium()
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu",
+              "--virtual-time-budget=5000", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([*common, "--dump-dom", report.as_uri()], capture_output=True,
+                         text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    html = dom.stdout
+    for track in Track:
+        assert f"data-track='{track.value}'" in html or f'data-track="{track.value}"' in html
+        for method in manifest["tracks"][track.value]["methods"]:
+            assert f">{method}<" in html
+    images = len(re.findall(r"<img\b", html))
+    loaded = re.search(r'data-images-loaded="(\d+)"', html)
+    assert loaded, "the report's load script did not run"
+    assert int(loaded.group(1)) == images > 10  # every embedded image decoded
+    assert "broken" not in re.findall(r'<img[^>]*class="([^"]*)"', html)
+    shot = tmp_path / "report.png"
+    subprocess.run([*common, f"--screenshot={shot}", "--window-size=1280,2000",
+                    report.as_uri()], capture_output=True, timeout=120, check=True)
+    from PIL import Image
+
+    with Image.open(shot) as picture:
+        assert picture.getextrema() != ((255, 255), (255, 255), (255, 255))  # not blank

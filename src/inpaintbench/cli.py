@@ -138,18 +138,78 @@ def leaderboard(
         console.print(f"wrote {json_path} and {csv_path}")
 
 
+@app.command("methods")
+def list_methods(
+    track: Annotated[str | None, typer.Option(
+        "--track", "-t", help="Only this track: humans|captions|fingerprints or 1|2|3.")]
+    = None,
+) -> None:
+    """List every method with its track, kind and a one-line description."""
+    from rich.table import Table
+
+    from inpaintbench.methods.registry import entries
+
+    table = Table("track", "method", "kind", "description", "reference")
+    for entry in entries(_track(track) if track else None):
+        info = entry.info
+        description = info.description + (f" [yellow](unavailable: {entry.missing})[/]"
+                                           if entry.missing else "")
+        table.add_row(info.track.value, info.name, info.kind, description, info.reference)
+    console.print(table)
+
+
+@app.command()
+def run(
+    track: Annotated[str, typer.Option(
+        "--track", "-t", help="humans|captions|fingerprints or 1|2|3")],
+    method: Annotated[str, typer.Option("--method", "-m", help="See `inpaintbench methods`.")],
+    data: Annotated[Path, typer.Option(help="A set in the track's release layout (or a split).")],
+    out: Annotated[Path, typer.Option("--out", help="The prediction folder.")],
+    split: Annotated[str | None, typer.Option(
+        help="The split to run on when DATA holds several.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
+    = None,
+    crf: Annotated[int | None, typer.Option(
+        help="Captions: write predicted clips lossy at this x264 CRF (default: lossless).")]
+    = None,
+) -> None:
+    """Run a method over a set: predictions in the release layout, timed, resumable."""
+    from inpaintbench.methods.run import run_method
+
+    chosen = _track(track)
+    try:
+        with _progress(f"{chosen.value} · {method}") as bar:
+            task = bar.add_task("samples", total=None)
+            summary = run_method(chosen, method, data, out, split=split, workers=workers,
+                                 crf=crf, progress=lambda done, total: bar.update(
+                                     task, completed=done, total=total))
+    except (KeyError, RuntimeError) as exc:
+        err_console.print(f"[bold red]error:[/] {exc.args[0]}")
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    console.print(summary.describe())
+
+
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Where the demo writes its sets and scores.")]
     = Path("demo-out"),
+    size: Annotated[str, typer.Option(help="small (a few minutes on 2 cores), medium or large.")]
+    = "small",
+    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
+    = None,
 ) -> None:
-    """The main job: build a small example of each track, run the floor methods, score, rank."""
-    from inpaintbench.demo import run_demo
+    """The main job: build a set per track, run every method, score, rank, write report.html."""
+    from inpaintbench.demo import SIZES, run_demo
 
-    with _progress("demo") as bar:
-        task = bar.add_task("demo", total=None)
-        run_demo(out, console=console,
-                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if size not in SIZES:
+        raise typer.BadParameter(f"--size must be one of {', '.join(SIZES)}")
+    steps = Progress(TextColumn("demo · {task.description}"), BarColumn(), MofNCompleteColumn(),
+                     console=err_console, transient=True)
+    with steps as bar:
+        task = bar.add_task("building the humans set", total=None)
+        run_demo(out, size=size, workers=workers, console=console,
+                 progress=lambda label, done, total: bar.update(
+                     task, completed=done, total=total, description=label))
 
 
 def main() -> None:
