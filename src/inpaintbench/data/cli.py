@@ -210,3 +210,8 @@ def captions_stats(
     json_path, png_path = write_captions_statistics(folder, out)
     sheet = write_contact_sheet(folder, out)
     console.print(f"wrote {json_path}, {png_path} and {sheet}")
+
+
+from inpaintbench.data.fingerprints.cli import fingerprints_app  # noqa: E402
+
+data_app.add_typer(fingerprints_app, name="fingerprints")

@@ -1,0 +1,1 @@
+"""Track-3 datasets: SFinGe-style synthetic fingerprints and the challenge's degradations."""

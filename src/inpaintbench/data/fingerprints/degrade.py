@@ -1,0 +1,326 @@
+"""The challenge's degradation model: what turns a clean print into a participant's input.
+
+Book §4.1: the organisers degraded the ground truth "with a distortion model
+(blur, brightness, contrast, elastic transformation, occlusion, scratch,
+resolution, rotation), then overlaying the fingerprints on top of various
+backgrounds". Here each of those is a pure function of the image and of a few
+parameters, and each has a sampler drawing its parameters (strength ranges
+below, our choice, tuned so the inputs look like the challenge's: light
+scratches across the print, textured grounds, faded low-contrast regions).
+
+:func:`degrade` applies a random combination: the print-level distortions
+(elastic, rotation, occlusion) on the greyscale print, then the overlay on a
+background (always: every challenge input has one), then the image-level ones
+(scratches, blur, resolution loss, contrast, brightness). Each step except the
+overlay happens with its own probability. The parameters of every step are
+recorded — randomness inside a step (an elastic field, a texture) comes from a
+recorded integer seed — so :func:`apply_steps` rebuilds the same input from the
+record alone.
+
+Images are ``float32`` in ``[0, 1]``: ``(H, W)`` before the overlay, ``(H, W, 3)``
+RGB after it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw
+from scipy import ndimage
+
+from inpaintbench.data.fingerprints.backgrounds import BACKGROUND_KINDS, make_background
+from inpaintbench.data.fingerprints.ridges import smooth_noise
+
+# --- strengths (our ranges) ------------------------------------------------------------
+ELASTIC_ALPHA = (2.0, 6.0)  # px: largest displacement of the elastic field
+ELASTIC_SPACING = (35.0, 90.0)  # px between the field's random nodes: its smoothness
+ROTATION = (2.0, 12.0)  # degrees, either way, about the image's centre
+OCCLUSIONS = (1, 3)  # blobs erased from the print
+OCCLUSION_RADIUS = (12.0, 45.0)  # px: a blob's semi-axes
+OCCLUSION_ROUGHNESS = 0.2  # ± noise on a blob's outline, as a fraction of its radius
+OCCLUSION_ROUGHNESS_CELLS = (12, 9)  # … drawn on this coarse grid (rows, columns)
+INK_LEVEL = (0.02, 0.25)  # luminance of the ink (near black)
+INK_TINT = 0.3  # ± per-channel tint of the ink
+FADE = (0.0, 0.75)  # how much of the ink fades away in the faintest areas
+FADE_CELLS = (4, 3)  # the fade varies on this coarse grid (rows, columns)
+SCRATCHES = (1, 12)  # light lines crossing the print
+SCRATCH_WIDTH = (1, 3)  # px
+SCRATCH_STRENGTH = (0.45, 0.95)  # how far a scratch lifts a pixel towards white
+SCRATCH_LENGTH = (0.4, 1.2)  # a scratch's length, × the frame's diagonal
+SCRATCH_BEND = 0.25  # a scratch's middle control point strays this far (× its length)
+SCRATCH_SAMPLES = 64  # points drawn along a scratch's curve
+PRINT_AREA = ((0.2, 0.8), (0.15, 0.85))  # (x, y) fractions of the frame: blobs and
+# scratches are centred there, on the print
+BLUR_SIGMA = (0.6, 1.8)  # px, Gaussian
+RESOLUTION = (0.3, 0.6)  # scale the image is reduced to before being enlarged back
+CONTRAST = (0.35, 0.8)  # factor on the deviation from the mean
+BRIGHTNESS = (0.08, 0.25)  # offset, either way
+JPEG_QUALITY = (75, 95)  # the inputs are JPEG (CHALLENGE.md Track 3)
+
+# How often each step happens (the overlay always does).
+PROBABILITY = {"elastic": 0.5, "rotation": 0.4, "occlusion": 0.4, "scratches": 0.6,
+               "blur": 0.5, "resolution": 0.35, "contrast": 0.6, "brightness": 0.5}
+PRINT_STEPS = ("elastic", "rotation", "occlusion")  # on the greyscale print
+IMAGE_STEPS = ("scratches", "blur", "resolution", "contrast", "brightness")  # on the RGB input
+SEED_RANGE = 2 ** 31  # seeds recorded for the randomness inside a step
+
+Shape = tuple[int, int]
+
+
+# --- the operations -------------------------------------------------------------------
+
+def elastic(image: np.ndarray, alpha: float, spacing: float, seed: int) -> np.ndarray:
+    """Elastic distortion of a greyscale print: a smooth random displacement field.
+
+    Random displacements on a coarse grid of nodes ``spacing`` px apart, enlarged
+    by bicubic interpolation (the smooth deformations of Ronneberger et al.'s
+    U-Net, 2015, in the spirit of Simard et al.'s elastic distortions, 2003), scaled
+    so the largest displacement is ``alpha`` px; white enters from outside.
+    """
+    field_rng = np.random.default_rng(seed)
+    shape = image.shape
+    cells = (math.ceil(shape[0] / spacing) + 1, math.ceil(shape[1] / spacing) + 1)
+    field = np.stack([smooth_noise(shape, cells, field_rng) for _ in range(2)])
+    field *= alpha / max(float(np.hypot(*field).max()), 1e-12)
+    rows, cols = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    return ndimage.map_coordinates(image, [rows + field[0], cols + field[1]], order=1,
+                                   mode="constant", cval=1.0).astype(np.float32)
+
+
+def rotate(image: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate a greyscale print by ``angle`` degrees (counter-clockwise on screen) about
+    its centre; white enters at the corners."""
+    return ndimage.rotate(image, angle, reshape=False, order=1, mode="constant",
+                          cval=1.0).astype(np.float32)
+
+
+def blob_mask(shape: Shape, blobs: list[dict[str, Any]], seed: int) -> np.ndarray:
+    """``float32 (H, W)`` in [0, 1]: 1 inside the rough ellipses ``blobs``, soft at the rim.
+
+    Each blob is ``{"centre": [x, y], "axes": [a, b], "angle": degrees}``; its
+    outline wanders by ±:data:`OCCLUSION_ROUGHNESS` of its radius.
+    """
+    rough = smooth_noise(shape, OCCLUSION_ROUGHNESS_CELLS, np.random.default_rng(seed))
+    y, x = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    inside = np.zeros(shape, np.float32)
+    for blob in blobs:
+        (cx, cy), (a, b), angle = blob["centre"], blob["axes"], np.radians(blob["angle"])
+        u = (x - cx) * np.cos(angle) + (y - cy) * np.sin(angle)
+        v = -(x - cx) * np.sin(angle) + (y - cy) * np.cos(angle)
+        radius = np.hypot(u / a, v / b) + OCCLUSION_ROUGHNESS * rough
+        inside = np.maximum(inside, np.clip((1 - radius) * min(a, b) / 2, 0, 1))
+    return inside
+
+
+def occlude(image: np.ndarray, blobs: list[dict[str, Any]], seed: int) -> np.ndarray:
+    """Erase the print inside ``blobs`` (see :func:`blob_mask`): the ground shows there."""
+    return np.maximum(image, blob_mask(image.shape, blobs, seed)).astype(np.float32)
+
+
+def overlay(image: np.ndarray, background: dict[str, Any], ink: list[float], fade: float,
+            seed: int) -> np.ndarray:
+    """Lay the greyscale print on a background, ``(H, W)`` → ``(H, W, 3)``.
+
+    The ink's coverage ``a = 1 − image`` is weakened by a smooth fade map (up to
+    ``fade`` in its faintest areas) and mixes the ground towards the ``ink``
+    colour: ``out = ground · (1 − a) + ink · a``.
+
+    Parameters
+    ----------
+    background : dict
+        ``{"kind": one of BACKGROUND_KINDS, "seed": int}``.
+    ink : [r, g, b]
+    fade : float in [0, 1]
+    seed : int
+        Draws the fade map.
+    """
+    ground, _ = make_background(background["kind"], image.shape,
+                                np.random.default_rng(background["seed"]))
+    density = 1 - fade * (0.5 + 0.5 * smooth_noise(image.shape, FADE_CELLS,
+                                                   np.random.default_rng(seed)))
+    cover = ((1 - image) * density)[..., None]
+    return (ground * (1 - cover) + np.asarray(ink, np.float32) * cover).astype(np.float32)
+
+
+def scratch_mask(shape: Shape, curves: list[list[list[float]]], width: int) -> np.ndarray:
+    """``float32 (H, W)``: 1 on the quadratic Bézier ``curves`` (three ``[x, y]`` points each)."""
+    canvas = Image.new("L", (shape[1], shape[0]), 0)
+    draw = ImageDraw.Draw(canvas)
+    t = np.linspace(0, 1, SCRATCH_SAMPLES)[:, None]
+    for p0, p1, p2 in (np.asarray(c, np.float64) for c in curves):
+        points = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+        draw.line([tuple(p) for p in points], fill=255, width=width, joint="curve")
+    return np.asarray(canvas, np.float32) / 255
+
+
+def scratch(image: np.ndarray, curves: list[list[list[float]]], width: int,
+            strength: float) -> np.ndarray:
+    """Light scratches: pixels on ``curves`` are lifted towards white by ``strength``."""
+    lines = scratch_mask(image.shape[:2], curves, width)
+    if image.ndim == 3:
+        lines = lines[..., None]
+    return (image + strength * lines * (1 - image)).astype(np.float32)
+
+
+def blur(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur of standard deviation ``sigma`` px (each channel)."""
+    sigmas = (sigma, sigma, 0) if image.ndim == 3 else sigma
+    return ndimage.gaussian_filter(image, sigmas, mode="nearest").astype(np.float32)
+
+
+def lower_resolution(image: np.ndarray, scale: float) -> np.ndarray:
+    """Shrink to ``scale`` of the size (box filter) and enlarge back (bilinear)."""
+    h, w = image.shape[:2]
+    small = (max(1, round(w * scale)), max(1, round(h * scale)))
+    planes = image[..., None] if image.ndim == 2 else image
+    out = [np.asarray(Image.fromarray(np.ascontiguousarray(planes[..., c], np.float32))
+                      .resize(small, Image.Resampling.BOX)
+                      .resize((w, h), Image.Resampling.BILINEAR))
+           for c in range(planes.shape[-1])]
+    return np.stack(out, axis=-1).reshape(image.shape).astype(np.float32)
+
+
+def contrast(image: np.ndarray, factor: float) -> np.ndarray:
+    """Scale the deviation from the image's mean by ``factor`` (< 1 fades the image)."""
+    mean = float(image.mean())
+    return np.clip(mean + factor * (image - mean), 0, 1).astype(np.float32)
+
+
+def brightness(image: np.ndarray, offset: float) -> np.ndarray:
+    """Add ``offset`` to every pixel (clipped to [0, 1])."""
+    return np.clip(image + offset, 0, 1).astype(np.float32)
+
+
+# --- the samplers -----------------------------------------------------------------------
+
+def _seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(SEED_RANGE))
+
+
+def _either_way(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
+    return float(rng.uniform(*bounds) * rng.choice([-1.0, 1.0]))
+
+
+def draw_elastic(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    return {"alpha": float(rng.uniform(*ELASTIC_ALPHA)),
+            "spacing": float(rng.uniform(*ELASTIC_SPACING)), "seed": _seed(rng)}
+
+
+def draw_rotation(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    return {"angle": _either_way(rng, ROTATION)}
+
+
+def draw_occlusion(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    h, w = shape
+    (x0, x1), (y0, y1) = PRINT_AREA
+    blobs = [{"centre": [float(rng.uniform(x0 * w, x1 * w)), float(rng.uniform(y0 * h, y1 * h))],
+              "axes": [float(rng.uniform(*OCCLUSION_RADIUS)) for _ in range(2)],
+              "angle": float(rng.uniform(0, 180))}
+             for _ in range(int(rng.integers(OCCLUSIONS[0], OCCLUSIONS[1] + 1)))]
+    return {"blobs": blobs, "seed": _seed(rng)}
+
+
+def draw_overlay(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    kind = BACKGROUND_KINDS[int(rng.integers(len(BACKGROUND_KINDS)))]
+    level = rng.uniform(*INK_LEVEL)
+    ink = np.clip(level * (1 + rng.uniform(-INK_TINT, INK_TINT, 3)), 0, 1)
+    return {"background": {"kind": kind, "seed": _seed(rng)},
+            "ink": [float(c) for c in ink], "fade": float(rng.uniform(*FADE)), "seed": _seed(rng)}
+
+
+def draw_scratches(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    """Curves from one side of the frame to another, through its middle region."""
+    h, w = shape
+    (x0, x1), (y0, y1) = PRINT_AREA
+    curves = []
+    for _ in range(int(rng.integers(SCRATCHES[0], SCRATCHES[1] + 1))):
+        through = np.array([rng.uniform(x0 * w, x1 * w), rng.uniform(y0 * h, y1 * h)])
+        heading = rng.uniform(0, np.pi)
+        half = 0.5 * rng.uniform(*SCRATCH_LENGTH) * np.hypot(h, w)
+        direction = np.array([np.cos(heading), np.sin(heading)])
+        normal = np.array([-direction[1], direction[0]])
+        bend = rng.uniform(-SCRATCH_BEND, SCRATCH_BEND) * 2 * half
+        curves.append([[float(v) for v in through - half * direction],
+                       [float(v) for v in through + bend * normal],
+                       [float(v) for v in through + half * direction]])
+    return {"curves": curves, "width": int(rng.integers(SCRATCH_WIDTH[0], SCRATCH_WIDTH[1] + 1)),
+            "strength": float(rng.uniform(*SCRATCH_STRENGTH))}
+
+
+def draw_blur(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    return {"sigma": float(rng.uniform(*BLUR_SIGMA))}
+
+
+def draw_resolution(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    return {"scale": float(rng.uniform(*RESOLUTION))}
+
+
+def draw_contrast(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    return {"factor": float(rng.uniform(*CONTRAST))}
+
+
+def draw_brightness(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
+    return {"offset": _either_way(rng, BRIGHTNESS)}
+
+
+Step = tuple[Callable[..., dict[str, Any]], Callable[..., np.ndarray]]
+STEPS: dict[str, Step] = {
+    "elastic": (draw_elastic, elastic), "rotation": (draw_rotation, rotate),
+    "occlusion": (draw_occlusion, occlude), "overlay": (draw_overlay, overlay),
+    "scratches": (draw_scratches, scratch), "blur": (draw_blur, blur),
+    "resolution": (draw_resolution, lower_resolution), "contrast": (draw_contrast, contrast),
+    "brightness": (draw_brightness, brightness)}
+
+
+def draw_steps(rng: np.random.Generator, shape: Shape) -> list[dict[str, Any]]:
+    """A random combination of degradations: ``[{"name": …, "params": {…}}, …]`` in order."""
+    steps = []
+    for name in (*PRINT_STEPS, "overlay", *IMAGE_STEPS):
+        if name == "overlay" or rng.uniform() < PROBABILITY[name]:
+            steps.append({"name": name, "params": STEPS[name][0](rng, shape)})
+    return steps
+
+
+def apply_steps(truth: np.ndarray, steps: list[dict[str, Any]]) -> np.ndarray:
+    """Apply recorded ``steps`` to a ``uint8 (H, W)`` print: ``float32 (H, W, 3)`` in [0, 1]."""
+    image = np.asarray(truth, np.float32) / 255
+    for step in steps:
+        image = STEPS[step["name"]][1](image, **step["params"])
+    if image.ndim == 2:  # no overlay among the steps: a grey print, as RGB
+        image = np.repeat(image[..., None], 3, axis=-1)
+    return np.clip(image, 0, 1).astype(np.float32)
+
+
+def encode_jpeg(image: np.ndarray, quality: int) -> bytes:
+    """``float32 (H, W, 3)`` in [0, 1] → the bytes of an RGB JPEG (4:2:0, as PIL saves)."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.round(image * 255).astype(np.uint8)).save(
+        buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def degrade(truth: np.ndarray, rng: np.random.Generator) -> tuple[bytes, dict[str, Any]]:
+    """Degrade a ground-truth print the challenge's way.
+
+    Parameters
+    ----------
+    truth : uint8 (H, W)
+        The clean print.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    jpeg : bytes
+        The input image, an RGB JPEG.
+    record : dict
+        ``{"steps": [...], "jpeg_quality": q}``; :func:`apply_steps` on the steps and
+        :func:`encode_jpeg` at that quality give the same bytes back.
+    """
+    steps = draw_steps(rng, truth.shape)
+    quality = int(rng.integers(JPEG_QUALITY[0], JPEG_QUALITY[1] + 1))
+    return encode_jpeg(apply_steps(truth, steps), quality), {"steps": steps,
+                                                            "jpeg_quality": quality}
