@@ -1,0 +1,10 @@
+"""Track-3 methods: restore a degraded fingerprint, blind (RGB in, clean greyscale out).
+
+Importing this package registers them: ``identity`` (the floor), ``clahe``,
+``gabor-enhance`` (Hong, Wan and Jain's contextual filtering, :mod:`.gabor`) and
+``fingerprint-enhancer`` (the PyPI package, an outside reference, :mod:`.reference`).
+"""
+
+from inpaintbench.methods.fingerprints import baselines, gabor, reference
+
+__all__ = ["baselines", "gabor", "reference"]
