@@ -149,12 +149,14 @@ def list_methods(
 
     from inpaintbench.methods.registry import entries
 
-    table = Table("track", "method", "kind", "description", "reference")
+    table = Table("track", "method", "kind", "description")
     for entry in entries(_track(track) if track else None):
         info = entry.info
-        description = info.description + (f" [yellow](unavailable: {entry.missing})[/]"
-                                           if entry.missing else "")
-        table.add_row(info.track.value, info.name, info.kind, description, info.reference)
+        description = info.description + (f" [dim]({info.reference})[/]" if info.reference
+                                           else "")
+        if entry.missing:
+            description += f" [yellow]unavailable: {entry.missing}[/]"
+        table.add_row(info.track.value, info.name, info.kind, description)
     console.print(table)
 
 

@@ -239,6 +239,9 @@ def run_demo(out: str | Path, *, size: str = "small", workers: int | None = None
         "tracks": {}}
     pose_cache: dict[Any, Any] = {}
     for track in tracks:
+        if not methods[track]:
+            console.print(f"[yellow]{track.value}: no method can run here; skipped[/]")
+            continue
         sets = out / "sets" / track.value
         if track is Track.HUMANS:
             data = build_humans_set(sets, workers)

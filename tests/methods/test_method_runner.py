@@ -1,0 +1,137 @@
+"""`inpaintbench run`: release-layout predictions, timing, resume, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from inpaintbench.errors import InputError
+from inpaintbench.io.media import write_video
+from inpaintbench.methods.registry import available, create, entries
+from inpaintbench.methods.run import RUN_JSON, find_samples, run_method
+from inpaintbench.scoring import score
+from inpaintbench.scoring.common import TIMING_JSON
+from inpaintbench.tracks import Track
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("sets")
+    rng = np.random.default_rng(3)
+    humans = root / "humans" / "test"
+    maskdata = {}
+    for i in range(5):
+        y, x = np.mgrid[0:96, 0:120]
+        image = np.stack([x * 2, y * 2, (x + y)], -1).astype(np.uint8)
+        blocks = [[10 + i, 12, 16], [60, 70 - i, 20]]
+        holes = image.copy()
+        for r, c, s in blocks:
+            holes[r:r + s, c:c + s] = 255
+        for folder, picture in (("X", holes), ("Y", image)):
+            (humans / folder).mkdir(parents=True, exist_ok=True)
+            Image.fromarray(picture).save(humans / folder / f"img{i}.png")
+        maskdata[f"img{i}"] = blocks
+    (humans / "maskdata.json").write_text(json.dumps(maskdata))
+    captions = root / "captions" / "test"
+    frames = rng.integers(0, 255, (125, 256, 256, 3), np.uint8)
+    write_video(captions / "X" / "clip0.mp4", frames, lossless=True)
+    write_video(captions / "Y" / "clip0.mp4", frames, lossless=True)
+    prints = root / "fingerprints"
+    for split in ("test", "validation"):
+        (prints / f"{split}_input").mkdir(parents=True)
+        (prints / f"{split}_ground-truth").mkdir(parents=True)
+        Image.fromarray(rng.integers(0, 255, (400, 275, 3), np.uint8)).save(
+            prints / f"{split}_input" / "p0.jpg")
+        Image.fromarray(rng.integers(0, 255, (400, 275), np.uint8)).save(
+            prints / f"{split}_ground-truth" / "p0.png")
+    return {"humans": root / "humans", "captions": root / "captions",
+            "fingerprints": prints}
+
+
+def _floor(track: Track) -> str:
+    return next(m.name for m in available(track) if m.kind == "floor")
+
+
+def test_registry_lists_every_track_with_a_floor():
+    for track in Track:
+        infos = available(track)
+        assert infos and infos[0].kind == "floor"
+        assert all(info.description and info.track is track for info in infos)
+        for info in infos:
+            assert create(track, info.name).info == info
+    with pytest.raises(KeyError, match="the track has: "):
+        create(Track.HUMANS, "no-such-method")
+    assert len({(e.info.track, e.info.name) for e in entries()}) == len(entries())
+
+
+def test_humans_run_on_two_workers_keeps_known_pixels_and_times_every_image(sets, tmp_path):
+    out = tmp_path / "pred"
+    summary = run_method("humans", _floor(Track.HUMANS), sets["humans"], out, workers=2)
+    assert summary.samples == 5 and summary.resumed == 0
+    x = np.asarray(Image.open(sets["humans"] / "test" / "X" / "img0.png"))
+    pred = np.asarray(Image.open(out / "img0.png"))
+    mask = np.zeros(x.shape[:2], bool)
+    mask[10:26, 12:28] = mask[60:80, 70:90] = True
+    assert np.array_equal(pred[~mask], x[~mask]) and not (pred[mask] == 255).all()
+    timing = json.loads((out / TIMING_JSON).read_text())
+    assert sorted(timing["per_sample"]) == [f"img{i}" for i in range(5)]
+    assert json.loads((out / RUN_JSON).read_text())["complete"]
+    result = score("humans", sets["humans"] / "test", out)
+    assert len(result.per_sample) == 5 and not result.problems
+
+
+def test_an_interrupted_run_resumes(sets, tmp_path):
+    out = tmp_path / "pred"
+    name = _floor(Track.HUMANS)
+    run_method("humans", name, sets["humans"], out, workers=1)
+    (out / "img3.png").unlink()
+    again = run_method("humans", name, sets["humans"], out, workers=1)
+    assert again.resumed == 4 and (out / "img3.png").is_file()
+    with pytest.raises(InputError, match="another method or dataset"):
+        run_method("humans", name, sets["captions"], out, workers=1)
+
+
+def test_wrong_track_and_missing_data_are_refused(sets, tmp_path):
+    with pytest.raises(InputError, match="holds a captions set, not a humans one"):
+        find_samples(Track.HUMANS, sets["captions"])
+    with pytest.raises(InputError, match="holds a humans set, not a fingerprints one"):
+        find_samples(Track.FINGERPRINTS, sets["humans"] / "test")
+    with pytest.raises(InputError, match="dataset folder not found"):
+        find_samples(Track.CAPTIONS, tmp_path / "nowhere")
+    with pytest.raises(InputError, match="choose one with --split"):
+        find_samples(Track.FINGERPRINTS, sets["fingerprints"])
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="holds no InpaintBench run"):
+        run_method("humans", _floor(Track.HUMANS), sets["humans"], tmp_path / "busy")
+
+
+def test_captions_and_fingerprints_floors_give_scorable_predictions(sets, tmp_path):
+    run_method("captions", _floor(Track.CAPTIONS), sets["captions"], tmp_path / "c", workers=1)
+    result = score("captions", sets["captions"] / "test", tmp_path / "c")
+    assert result.metrics["mse"] == 0 and "seconds_per_clip" in result.secondary
+    samples = find_samples(Track.FINGERPRINTS, sets["fingerprints"], split="test")
+    assert [s.path.parent.name for s in samples] == ["test_input"]
+    run_method("fingerprints", _floor(Track.FINGERPRINTS), sets["fingerprints"], tmp_path / "f",
+               split="test", workers=1)
+    with Image.open(tmp_path / "f" / "p0.png") as im:
+        assert im.mode == "L" and im.size == (275, 400)
+
+
+def test_cli_lists_methods_and_refuses_an_unknown_one(sets, tmp_path):
+    listed = subprocess.run([sys.executable, "-m", "inpaintbench", "methods"],
+                            capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 0, listed.stderr
+    for track in Track:
+        assert track.value in listed.stdout
+    bad = subprocess.run([sys.executable, "-m", "inpaintbench", "run", "--track", "humans",
+                          "--method", "magic", "--data", str(sets["humans"]),
+                          "--out", str(tmp_path / "p")],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "no humans method named 'magic'" in bad.stderr
