@@ -94,7 +94,7 @@ def test_an_interrupted_run_resumes(sets, tmp_path):
     again = run_method("humans", name, sets["humans"], out, workers=1)
     assert again.resumed == 4 and (out / "img3.png").is_file()
     with pytest.raises(InputError, match="another method or dataset"):
-        run_method("humans", name, sets["captions"], out, workers=1)
+        run_method("humans", "telea", sets["humans"], out, workers=1)
 
 
 def test_wrong_track_and_missing_data_are_refused(sets, tmp_path):

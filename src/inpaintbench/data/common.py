@@ -75,18 +75,25 @@ def check_resumable(out: Path, description_name: str, config: dict[str, Any],
 
 
 def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
-                 workers: int, on_done: Callable[[Item, Result], None]) -> None:
+                 workers: int, on_done: Callable[[Item, Result], None], *,
+                 start_method: str | None = None) -> None:
     """``job(item, *args)`` for every item on ``workers`` processes, ``on_done`` in the caller.
 
     At most ``2 × workers`` items are in flight, so a long queue does not pile
     up in memory; with one worker (or one item) everything runs in this process.
+    ``start_method`` (``"forkserver"``, ``"spawn"``) starts the workers without
+    forking this process: needed when it may hold OpenMP or OpenCV thread pools,
+    which a forked child can deadlock on.
     """
     items = list(items)
     if workers <= 1 or len(items) <= 1:
         for item in items:
             on_done(item, job(item, *args))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    import multiprocessing
+
+    context = multiprocessing.get_context(start_method) if start_method else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         queue = iter(items)
         pending = {}
         for item in queue:

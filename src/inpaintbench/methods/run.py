@@ -186,10 +186,9 @@ _WORKER_METHODS: dict[tuple[Track, str], Any] = {}
 def limit_threads() -> None:
     """One thread per worker process: the runner's processes already use every core."""
     import cv2
-    import torch
 
     cv2.setNumThreads(1)
-    torch.set_num_threads(1)
+    os.environ["OMP_NUM_THREADS"] = "1"
 
 
 def _run_chunk(chunk: list[Sample], track: Track, name: str, out: Path, crf: int | None,
@@ -282,7 +281,9 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
     # small chunks keep both cores busy to the end and bound the work lost to a stop
     size = max(1, min(8, len(todo) // (4 * workers)))
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    run_parallel(chunks, _run_chunk, (track, method, out, crf, workers > 1), workers, finished)
+    # forkserver: the caller may hold OpenMP / OpenCV thread pools a fork would deadlock on
+    run_parallel(chunks, _run_chunk, (track, method, out, crf, workers > 1), workers, finished,
+                 start_method="forkserver")
     save_times()
     write_json_atomic(previous, {**description, "workers": workers, "complete": True,
                                  "samples": len(samples)})

@@ -203,20 +203,21 @@ def temporal_fill(frames: np.ndarray, mask: np.ndarray, *, motion: bool = True,
     else:
         to_previous = to_next = np.zeros((*mask.shape, 2), np.float32)
         cut = np.zeros(len(mask), bool)
+    # linked: frame t may borrow from its neighbour in the pass's direction (no cut between)
+    passes = ((-1, to_previous, ~cut), (1, to_next, ~np.roll(cut, -1)))
     found = []
-    for step, flows, linked in ((-1, to_previous, ~cut), (1, to_next, ~np.roll(cut, -1))):
+    for step, flows, linked in passes:
         colour = np.zeros(frames.shape, np.uint8)
-        reach = np.zeros(mask.shape, np.int32)
+        reach = np.zeros(mask.shape, np.int16)
         _propagate(frames, mask, blocked, flows, linked, step, colour, reach)
         found.append((colour, reach))
     (back, back_reach), (ahead, ahead_reach) = found
-    has_back, has_ahead = back_reach > 0, ahead_reach > 0
-    # the nearer source in time wins; the two are averaged when equally near
-    weight_back = np.where(has_back & (~has_ahead | (back_reach <= ahead_reach)), 1.0, 0.0)
-    weight_back[has_back & has_ahead & (back_reach == ahead_reach)] = 0.5
-    found_any = mask & (has_back | has_ahead)
-    w = weight_back[found_any][:, None].astype(np.float32)
+    filled = mask & ((back_reach > 0) | (ahead_reach > 0))
+    b, a = back_reach[filled], ahead_reach[filled]
+    # the source nearer in time wins; two equally near are averaged
+    weight = ((b > 0) & ((a == 0) | (b < a))) + 0.5 * ((b > 0) & (b == a))
+    weight = weight.astype(np.float32)[:, None]
     out = frames.copy()
-    out[found_any] = np.rint(w * back[found_any] + (1 - w) * ahead[found_any])
-    out = telea_fill(out, mask & ~found_any)
+    out[filled] = np.rint(weight * back[filled] + (1 - weight) * ahead[filled])
+    out = telea_fill(out, mask & ~filled)
     return smooth_seam(out, mask) if seam else out

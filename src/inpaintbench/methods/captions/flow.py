@@ -24,6 +24,8 @@ GLOBAL_SAMPLES = 2000  # pixels the camera-motion fit draws from
 GLOBAL_MIN_PIXELS = 200  # fewer known pixels than this fit no camera motion
 GLOBAL_INLIER_PX = 0.5  # RANSAC reprojection threshold, px
 GLOBAL_MIN_INLIERS = 0.5  # the model must explain this share of the picture
+STILL = 0.1  # px: a camera whose median motion is below this is still …
+STILL_NOISE = 0.5  # px: … and its flows below this are DIS noise, not movers
 _EPS = np.float32(1e-6)
 
 
@@ -143,6 +145,20 @@ def luma(frames: np.ndarray) -> np.ndarray:
     return np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames])
 
 
+def _hold_still(flow: np.ndarray, untrusted: np.ndarray) -> None:
+    """Zero the noise of ``flow`` in place when the camera is still.
+
+    DIS reports a few tenths of a pixel of motion on a still textured picture; a
+    pixel copied along it would be resampled, and blurred, for nothing. When the
+    median motion off the captions is under :data:`STILL`, flows under
+    :data:`STILL_NOISE` (all but the people moving) are set to zero.
+    """
+    speed = np.abs(flow).max(axis=-1)
+    clear = speed[~untrusted]
+    if clear.size and np.median(clear) < STILL:
+        flow[speed < STILL_NOISE] = 0
+
+
 @dataclass(frozen=True)
 class ClipFlow:
     """The completed flow between every two consecutive frames of a clip.
@@ -211,6 +227,7 @@ def clip_flow(frames: np.ndarray, mask: np.ndarray, *, scale: float = 1.0,
         if clear.any():
             residual[t] = np.abs(guide[t].astype(np.float32) - moved)[clear].mean()
         for flow, out in ((back, to_previous[t]), (ahead, to_next[t - 1])):
+            _hold_still(flow, untrusted)
             if size != (width, height):
                 flow = cv2.resize(flow, (width, height), interpolation=cv2.INTER_LINEAR)
                 flow *= np.float32(width / size[0]), np.float32(height / size[1])
