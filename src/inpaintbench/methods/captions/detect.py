@@ -17,28 +17,31 @@ starting and stopping at the same frames, and that draw text. Three steps:
    not count (timing cannot tell a layer shown throughout from a still picture).
    The clip is searched with a small tolerance (the steps of a fade, a faint
    box) and a large one (H.264 noise on a still overlay).
-2. **Text test** (:func:`text_ink`). A peak's pixels (its *ink*) are grouped
-   into regions (a closing along the text direction, connected components). A
-   region is kept when its ink draws text lines (:func:`text_lines`): bright
-   thin strokes, found by a morphological white top-hat as in classical caption
-   extraction (Lienhart & Wernicke, "Localizing and segmenting text in images
-   and videos", IEEE TCSVT 12(4), 2002), grouped into horizontal lines of
-   plausible height and density; with a dark rim (the outline, shadow or box
-   that subtitles carry to be legible) or one dominant colour (the text's),
-   since "natural scenes like the leaves of a tree or grass in a field have
-   textures similar to text" (the challenge book, decaptioning chapter). A region
-   with much more text around it in time than on it is the picture a subtitle
-   uncovered, and goes; one covering more than :data:`MAX_REGION_FRACTION` of the
-   frame is a still scene.
+2. **Text test** (:func:`text_ink`). A peak's pixels (its *ink*), less those
+   that look the same just before or after the event (a still part of the
+   picture that merely held as long), are grouped into regions (a closing along
+   the text direction, connected components). A region is kept when its ink
+   draws text lines (:func:`text_lines`): bright thin strokes, found by a
+   morphological white top-hat as in classical caption extraction (Lienhart &
+   Wernicke, "Localizing and segmenting text in images and videos", IEEE TCSVT
+   12(4), 2002), grouped into horizontal lines of plausible height and density;
+   with a dark rim (the outline, shadow or box that subtitles carry to be
+   legible) or one dominant colour (the text's), since "natural scenes like the
+   leaves of a tree or grass in a field have textures similar to text" (the
+   challenge book, decaptioning chapter). A region with much more text around it
+   in time than on it, and not drawn in a couple of flat colours as a box is, is
+   the picture a subtitle uncovered, and goes; one covering more than
+   :data:`MAX_REGION_FRACTION` of the frame is a still scene.
 3. **Footprint and timing** (:func:`footprint`). The kept ink (near the strokes,
-   or thick like a box) is grown by its anti-aliased fringe. A semi-transparent
-   box over a moving picture is not constant, so it is no ink: a box is looked
-   for around every block of text lines by *edge snapping* (:func:`snap_box`):
-   along each side, the row or column where the picture darkens by the same
-   ratio, ``(outside − inside) / outside``, on its whole length, the signature of
-   ``X = (1 − a)·Y + a·C`` with a dark ``C``. A drop shadow is the text shifted
-   down and darkened (:func:`drop_shadow`). Fades are added last: the frames
-   next to the event where its text still stands out of its surround.
+   or thick and shaped like a box) is grown by its anti-aliased fringe. A
+   semi-transparent box over a moving picture is not constant, so it is no ink:
+   a box is looked for around every block of text lines by *edge snapping*
+   (:func:`snap_box`): along each side, the row or column where the picture
+   darkens by the same ratio, ``(outside − inside) / outside``, on its whole
+   length, the signature of ``X = (1 − a)·Y + a·C`` with a dark ``C``. A drop
+   shadow is the text shifted down and darkened (:func:`drop_shadow`). Fades are
+   added last: the frames next to the event where its text still stands out of
+   its surround.
 
 A frame's mask is the union of the footprints of the events shown on it. A
 125-frame 256×256 clip takes well under a second: four passes of a compiled
@@ -64,17 +67,22 @@ MAX_REGION_FRACTION = 0.6  # overlays cover "up to 50 %" of a frame; larger regi
 LINE_HEIGHT = (6, 80)  # px on a 256-px frame, from the smallest captions to the largest
 LINE_ASPECT = 1.5  # a text line is at least this many times as wide as high
 LINE_DENSITY = (0.1, 0.7)  # share of a line's box its strokes fill: neither specks nor blobs
-LINE_FILL = 0.4  # share of a line's box its joined strokes fill
+LINE_FILL = 0.3  # share of a line's box its joined strokes fill
 LINE_JOIN = 9  # px: the closing that joins letters into lines
 LINE_MIN_STROKES = 20  # fewer stroke pixels make no line
 OUTLINE_REACH = 0.2  # outlines stay within this fraction of the line height of the strokes
 SHADOW_REACH = 0.25  # drop shadows fall within this fraction of the line height
 # --- how the evidence is weighed (ours) ------------------------------------------------------
-REVEAL_RATIO = 3  # a run with this many times more text around it than on it was uncovered
+REVEAL_RATIO = 3  # a run with this many times more text around it than on it was uncovered …
+OVERLAY_PALETTE = 0.5  # … unless this share of it is in two colours (a box and its text)
+PALETTE_STEP = 16  # grey levels a colour bin spans when counting an overlay's colours
 COLOUR_STEP = 8  # grey levels a colour bin spans when looking for the text's colour
 EDGE_FLOOR = 16.0  # below this brightness the darkening ratio of a box edge is noise
+FRINGE_JUMP = 4  # grey levels: an anti-aliased edge pixel changes by more than noise
 SAMPLE_FRAMES = 6  # frames of an event (and around it) whose medians decide boxes, shadows
-THICK_INK = 2  # px: ink that survives an opening of this radius is a box, not a stray curve
+THICK_INK = 2  # px: ink that survives an opening of this radius is a box, not a stray curve …
+BOX_FILL = 0.7  # … if it fills this share of its bounding box
+BOX_GAP = 3  # px: the radius of the closing that fills a box's holes before that test
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,9 @@ class DetectorSettings:
     stroke_contrast, stroke_value : int
         A stroke pixel rises this much above the opening (in some channel) and is
         at least this bright.
+    min_jump : int
+        Ink must differ by more than this from the frames around the event (the
+        subtitle came and went there).
     join_width : int
         Horizontal closing that joins a peak's ink into regions, px.
     min_line_strokes : int
@@ -125,6 +136,7 @@ class DetectorSettings:
     min_pixels: int = 60
     tophat_size: int = 13
     stroke_contrast: int = 50
+    min_jump: int = 24
     stroke_value: int = 140
     join_width: int = 7
     min_line_strokes: int = 40
@@ -158,6 +170,11 @@ class CaptionEvent:
 def _square(radius: int) -> np.ndarray:
     """A ``(2r + 1)²`` structuring element."""
     return np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+
+
+def brightest(image: np.ndarray) -> np.ndarray:
+    """The largest channel of an RGB image or clip ``(..., 3)`` (HSV's value)."""
+    return np.maximum(np.maximum(image[..., 0], image[..., 1]), image[..., 2])
 
 
 def _spread(first: int, last: int, count: int) -> np.ndarray:
@@ -252,11 +269,11 @@ def bright_strokes(frame: np.ndarray, settings: DetectorSettings) -> np.ndarray:
     stands out of a saturated red as well as of a dark grey.
     """
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (settings.tophat_size,) * 2)
-    tophat = cv2.morphologyEx(frame, cv2.MORPH_TOPHAT, kernel).max(axis=-1)
-    return (tophat >= settings.stroke_contrast) & (frame.max(axis=-1) >= settings.stroke_value)
+    tophat = brightest(cv2.morphologyEx(frame, cv2.MORPH_TOPHAT, kernel))
+    return (tophat >= settings.stroke_contrast) & (brightest(frame) >= settings.stroke_value)
 
 
-class _Strokes:
+class StrokeCache:
     """:func:`bright_strokes` of the frames of a clip, computed when first asked for."""
 
     def __init__(self, frames: np.ndarray, settings: DetectorSettings) -> None:
@@ -302,7 +319,7 @@ def _is_text(frame: np.ndarray, lines: np.ndarray, settings: DetectorSettings) -
     n = np.count_nonzero(lines)
     if n < settings.min_line_strokes:
         return False
-    value = frame.max(axis=-1)
+    value = brightest(frame)
     mask8 = lines.astype(np.uint8)
     rim = cv2.dilate(mask8, _square(2)) > cv2.dilate(mask8, _square(1))
     if rim.any() and np.mean(value[rim] <= settings.rim_ratio * np.median(value[lines])) \
@@ -317,7 +334,31 @@ def _is_text(frame: np.ndarray, lines: np.ndarray, settings: DetectorSettings) -
     return same >= settings.min_colour_pixels and same >= settings.colour_share * n
 
 
-def text_ink(frames: np.ndarray, strokes: _Strokes, span: tuple[int, int], ink: np.ndarray,
+def _appears(frames: np.ndarray, span: tuple[int, int], jump: int) -> np.ndarray:
+    """Where the event's middle frame differs by more than ``jump`` (some channel) from
+    a frame next to the event or past its fades, bool ``(H, W)``: what the subtitle
+    changed, as opposed to a still part of the picture that merely held as long."""
+    start, end = span
+    mid = frames[(start + end - 1) // 2].astype(np.int16)
+    changed = np.zeros(frames.shape[1:3], bool)
+    for t in {start - 1, end, start - 1 - MAX_FADE_FRAMES, end + MAX_FADE_FRAMES}:
+        if 0 <= t < len(frames):
+            changed |= brightest(np.abs(frames[t] - mid)) > jump
+    return changed
+
+
+def _palette_share(pixels: np.ndarray) -> float:
+    """Share of ``pixels`` (``(N, 3)``) in their two commonest colours (bins of
+    :data:`PALETTE_STEP` levels): near 1 for an overlay's text, outline and box."""
+    if not len(pixels):
+        return 0.0
+    levels = 256 // PALETTE_STEP
+    bins = (pixels // PALETTE_STEP).astype(np.int32)
+    counts = np.bincount((bins[:, 0] * levels + bins[:, 1]) * levels + bins[:, 2])
+    return float(np.sort(counts)[-2:].sum() / len(pixels))
+
+
+def text_ink(frames: np.ndarray, strokes: StrokeCache, span: tuple[int, int], ink: np.ndarray,
              settings: DetectorSettings) -> tuple[np.ndarray, np.ndarray] | None:
     """The ink of the regions of one peak that draw text, and their line strokes.
 
@@ -325,7 +366,7 @@ def text_ink(frames: np.ndarray, strokes: _Strokes, span: tuple[int, int], ink: 
     ----------
     frames : numpy.ndarray
         uint8 ``(T, H, W, 3)``.
-    strokes : _Strokes
+    strokes : StrokeCache
         The clip's :func:`bright_strokes`, by frame.
     span : (int, int)
         The peak's first and end frame.
@@ -344,6 +385,7 @@ def text_ink(frames: np.ndarray, strokes: _Strokes, span: tuple[int, int], ink: 
     if end - start < (MIN_EVENT_FRAMES if 0 < start and end < n else MIN_EDGE_FRAMES):
         return None
     mid = (start + end - 1) // 2
+    ink = ink & _appears(frames, (start, end), settings.min_jump)
     stroke_ink = strokes[mid] & ink
     if np.count_nonzero(stroke_ink) < settings.min_line_strokes:
         return None
@@ -360,12 +402,15 @@ def text_ink(frames: np.ndarray, strokes: _Strokes, span: tuple[int, int], ink: 
             around = np.maximum(around, np.bincount(labels[text_lines(strokes[t] & ink)],
                                                     minlength=count))
     small = stats[:, 2] * stats[:, 3] <= MAX_REGION_FRACTION * ink.size
-    candidates = (on_lines >= settings.min_line_strokes) & small \
-        & (REVEAL_RATIO * on_lines > around)
+    candidates = (on_lines >= settings.min_line_strokes) & small
     candidates[0] = False
     keep = np.zeros(count, bool)
     for label in np.flatnonzero(candidates):
-        keep[label] = _is_text(frames[mid], lines & (labels == label), settings)
+        region = labels == label
+        if REVEAL_RATIO * on_lines[label] <= around[label] \
+                and _palette_share(frames[mid][region & ink]) < OVERLAY_PALETTE:
+            continue  # the picture a subtitle uncovered: text around, no overlay colours
+        keep[label] = _is_text(frames[mid], lines & region, settings)
     if not keep.any():
         return None
     # the other words of the same subtitle: regions with a few line strokes beside kept ones
@@ -539,21 +584,37 @@ def drop_shadow(value: np.ndarray, text: np.ndarray, covered: np.ndarray, span: 
     return best
 
 
-def footprint(value: np.ndarray, text: np.ndarray, lines: np.ndarray, span: tuple[int, int],
-              settings: DetectorSettings) -> np.ndarray:
+def _boxy(thick: np.ndarray) -> np.ndarray:
+    """The parts of ``thick`` (uint8 ``(H, W)``) shaped like boxes, their holes closed.
+
+    A component (after a closing of :data:`BOX_GAP` px that fills the holes codec
+    noise and the text punch in a box) is a box when it fills :data:`BOX_FILL` of
+    its bounding box: a box per line still does, a still patch of the picture seldom.
+    """
+    closed = cv2.morphologyEx(thick, cv2.MORPH_CLOSE, _square(BOX_GAP))  # noise holes, text
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    keep = stats[:, 4] >= BOX_FILL * stats[:, 2] * stats[:, 3]
+    keep[0] = False
+    return keep[labels].astype(np.uint8)
+
+
+def footprint(frames: np.ndarray, value: np.ndarray, text: np.ndarray, lines: np.ndarray,
+              span: tuple[int, int], settings: DetectorSettings) -> np.ndarray:
     """Everything an event covers, bool ``(H, W)``, from its text ink and line strokes.
 
-    The ink is kept near the strokes (their outline) or where it is thick (an
-    opaque box): a thin curve of the picture that happened to hold still as long,
-    touching the text, goes. Then the anti-aliased fringe (one pixel), the boxes
+    The ink is kept near the strokes (their outline) or where it is thick and
+    shaped like a box: a thin curve or a patch of the picture that happened to
+    hold still as long, touching the text, goes. Then the anti-aliased fringe (one pixel), the boxes
     (:func:`snap_box`) and the drop shadow (:func:`drop_shadow`) are added.
     """
     bands = line_bands(lines)
     height = max(y1 - y0 for _, y0, _, y1 in bands)
     near = cv2.dilate(lines.astype(np.uint8), _square(max(2, round(OUTLINE_REACH * height))))
     ink = text.astype(np.uint8)
-    kept = (ink & near) | cv2.morphologyEx(ink, cv2.MORPH_OPEN, _square(THICK_INK))
-    covered = cv2.dilate(cv2.morphologyEx(kept, cv2.MORPH_CLOSE, _square(1)), _square(1)) > 0
+    kept = (ink & near) | _boxy(cv2.morphologyEx(ink, cv2.MORPH_OPEN, _square(THICK_INK)))
+    solid = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, _square(1))
+    fringe = (cv2.dilate(solid, _square(1)) > solid) & _appears(frames, span, FRINGE_JUMP)
+    covered = (solid > 0) | fringe
     sample = value[_spread(span[0], span[1] - 1, SAMPLE_FRAMES)].astype(np.float32)
     for block in _blocks(bands):
         covered |= snap_box(sample, block, settings.box_edge)
@@ -621,8 +682,8 @@ class CaptionDetector:
         """The subtitle events of a clip, uint8 ``(T, H, W, 3)``, strongest peaks first."""
         frames = check_clip(frames)
         s = self.settings
-        value = frames.max(axis=-1)
-        strokes = _Strokes(frames, s)
+        value = brightest(frames)
+        strokes = StrokeCache(frames, s)
         events = []
         for tolerance in s.tolerances:
             spans, inks = run_peaks(frames, tolerance, s)
@@ -631,7 +692,7 @@ class CaptionDetector:
                 if found is None:
                     continue
                 text, lines = found
-                covered = footprint(value, text, lines, (start, end), s)
+                covered = footprint(frames, value, text, lines, (start, end), s)
                 first, last = fade_span(value, covered, lines, (start, end), s.fade_contrast)
                 events.append(CaptionEvent(first, last, covered))
         return events

@@ -7,14 +7,14 @@ pans over it. Every masked pixel is traced along the optical flow
 (:mod:`.flow`) frame by frame, forward and backward in time, through masked
 pixels, until it lands on a pixel no caption covers; the colour there, sampled
 once (bilinearly, from the uncovered pixels only) so that no blur piles up along
-the chain, fills it. Of the two directions, the one that found its pixel in
-fewer frames wins, both averaged when they tie: this is the flow-guided
-propagation of video completion (Xu et al., "Deep Flow-Guided Video Inpainting",
-CVPR 2019; Gao et al., "Flow-edge Guided Video Completion", ECCV 2020), by
-classical means. What no frame shows is filled in space by Telea's fast marching
-(Telea, "An Image Inpainting Technique Based on the Fast Marching Method",
-J. Graphics Tools 9(1), 2004; ``cv2.inpaint``), and the seam is smoothed by a
-small Gaussian across the mask's edge.
+the chain, fills it. The two directions are blended, each weighted by the
+inverse of its distance in time, so the nearer source counts more. This is the
+flow-guided propagation of video completion (Xu et al., "Deep Flow-Guided Video
+Inpainting", CVPR 2019; Gao et al., "Flow-edge Guided Video Completion", ECCV
+2020) by classical means. What no frame shows is filled in space by Telea's fast
+marching (Telea, "An Image Inpainting Technique Based on the Fast Marching
+Method", J. Graphics Tools 9(1), 2004; ``cv2.inpaint``), and the seam is
+smoothed by a small Gaussian across the mask's edge.
 
 **Spatial fill** (:func:`telea_fill`): Telea in every frame, alone, the
 baseline that shows what time adds.
@@ -122,11 +122,12 @@ def cuts(residual: np.ndarray) -> np.ndarray:
 
     A cut is where even the motion-compensated difference (:attr:`.ClipFlow.residual`)
     is large: above :data:`CUT_RESIDUAL` grey levels and :data:`CUT_RATIO` times
-    the clip's median.
+    the median of the measured ones (NaN: not measured, no cut).
     """
-    measured = residual[1:]
+    measured = residual[np.isfinite(residual)]
     typical = float(np.median(measured)) if len(measured) else 0.0
-    return (residual > CUT_RESIDUAL) & (residual > CUT_RATIO * typical)
+    with np.errstate(invalid="ignore"):  # NaN (not measured) is no cut
+        return (residual > CUT_RESIDUAL) & (residual > CUT_RATIO * typical)
 
 
 def telea_fill(frames: np.ndarray, mask: np.ndarray, radius: int = TELEA_RADIUS) -> np.ndarray:
@@ -213,10 +214,10 @@ def temporal_fill(frames: np.ndarray, mask: np.ndarray, *, motion: bool = True,
         found.append((colour, reach))
     (back, back_reach), (ahead, ahead_reach) = found
     filled = mask & ((back_reach > 0) | (ahead_reach > 0))
-    b, a = back_reach[filled], ahead_reach[filled]
-    # the source nearer in time wins; two equally near are averaged
-    weight = ((b > 0) & ((a == 0) | (b < a))) + 0.5 * ((b > 0) & (b == a))
-    weight = weight.astype(np.float32)[:, None]
+    # both directions, weighted by the inverse of their distance in time (0: none found)
+    near_back, near_ahead = (np.where(r > 0, 1 / np.maximum(r, 1).astype(np.float32), 0)
+                             for r in (back_reach[filled], ahead_reach[filled]))
+    weight = (near_back / (near_back + near_ahead))[:, None]
     out = frames.copy()
     out[filled] = np.rint(weight * back[filled] + (1 - weight) * ahead[filled])
     out = telea_fill(out, mask & ~filled)

@@ -26,6 +26,7 @@ GLOBAL_INLIER_PX = 0.5  # RANSAC reprojection threshold, px
 GLOBAL_MIN_INLIERS = 0.5  # the model must explain this share of the picture
 STILL = 0.1  # px: a camera whose median motion is below this is still …
 STILL_NOISE = 0.5  # px: … and its flows below this are DIS noise, not movers
+STILL_SAMPLE = 7  # every 7th clear pixel is enough for that median
 _EPS = np.float32(1e-6)
 
 
@@ -153,8 +154,8 @@ def _hold_still(flow: np.ndarray, untrusted: np.ndarray) -> None:
     median motion off the captions is under :data:`STILL`, flows under
     :data:`STILL_NOISE` (all but the people moving) are set to zero.
     """
-    speed = np.abs(flow).max(axis=-1)
-    clear = speed[~untrusted]
+    speed = np.maximum(np.abs(flow[..., 0]), np.abs(flow[..., 1]))
+    clear = speed[~untrusted][::STILL_SAMPLE]
     if clear.size and np.median(clear) < STILL:
         flow[speed < STILL_NOISE] = 0
 
@@ -168,11 +169,12 @@ class ClipFlow:
     to_previous, to_next : numpy.ndarray
         float32 ``(T, H, W, 2)``: ``to_previous[t, y, x] = (dx, dy)`` says that
         pixel ``(x, y)`` of frame ``t`` shows what ``(x + dx, y + dy)`` of frame
-        ``t − 1`` shows (zero for the first frame); ``to_next`` likewise with
-        frame ``t + 1``.
+        ``t − 1`` shows; ``to_next`` likewise with frame ``t + 1``. Zero where
+        not measured: past the clip's ends, and between frames without captions.
     residual : numpy.ndarray
         float32 ``(T,)``: mean absolute luma difference between frame ``t`` and
-        frame ``t − 1`` warped onto it, off the captions (0 for the first frame).
+        frame ``t − 1`` warped onto it, off the captions; NaN where not measured
+        (the first frame, and pairs without a caption).
     """
 
     to_previous: np.ndarray
@@ -183,6 +185,9 @@ class ClipFlow:
 def clip_flow(frames: np.ndarray, mask: np.ndarray, *, scale: float = 1.0,
               preset: int = cv2.DISOPTICAL_FLOW_PRESET_FAST) -> ClipFlow:
     """Flows between consecutive frames, completed under ``mask``.
+
+    Only the pairs of frames of which one at least has a caption are measured
+    (the others stay zero): only there will a pixel be traced.
 
     Parameters
     ----------
@@ -204,28 +209,29 @@ def clip_flow(frames: np.ndarray, mask: np.ndarray, *, scale: float = 1.0,
         gray = np.stack([cv2.resize(g, size, interpolation=cv2.INTER_AREA) for g in gray])
         covered = np.stack([cv2.resize(m * 255, size, interpolation=cv2.INTER_AREA) > 0
                             for m in covered]).astype(np.uint8)
-    # captions smoothed away, so their still edges do not hold the scene's motion back
-    guide = gray.copy()
-    for t in np.flatnonzero(covered.any(axis=(1, 2))):
-        guide[t] = np.rint(pull_push(gray[t].astype(np.float32), covered[t] == 0))
     dis = cv2.DISOpticalFlow_create(preset)
     margin = max(1, round(FLOW_MARGIN * scale))
     kernel = np.ones((2 * margin + 1,) * 2, np.uint8)
     x, y = _grid(size[1], size[0])
     to_previous = np.zeros((n, height, width, 2), np.float32)
     to_next = np.zeros_like(to_previous)
-    residual = np.zeros(n, np.float32)
+    residual = np.full(n, np.nan, np.float32)
     for t in range(1, n):
-        untrusted = cv2.dilate(covered[t] | covered[t - 1], kernel).astype(bool)
-        back = dis.calc(guide[t], guide[t - 1], None)
-        ahead = dis.calc(guide[t - 1], guide[t], None)
-        if untrusted.any():
-            back, ahead = complete_flow(back, ~untrusted), complete_flow(ahead, ~untrusted)
-        moved = cv2.remap(guide[t - 1], x + back[..., 0], y + back[..., 1], cv2.INTER_LINEAR,
+        either = covered[t] | covered[t - 1]
+        if not either.any():
+            continue  # nothing to fill on either side: nothing will follow this flow
+        # the captions of both frames smoothed away in both, so that their still edges do
+        # not hold the scene's motion back and the two frames stay alike
+        previous, current = (np.rint(pull_push(g.astype(np.float32), either == 0))
+                             .astype(np.uint8) for g in (gray[t - 1], gray[t]))
+        untrusted = cv2.dilate(either, kernel).astype(bool)
+        back = complete_flow(dis.calc(current, previous, None), ~untrusted)
+        ahead = complete_flow(dis.calc(previous, current, None), ~untrusted)
+        moved = cv2.remap(previous, x + back[..., 0], y + back[..., 1], cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_REPLICATE)
         clear = ~untrusted
         if clear.any():
-            residual[t] = np.abs(guide[t].astype(np.float32) - moved)[clear].mean()
+            residual[t] = np.abs(current.astype(np.float32) - moved)[clear].mean()
         for flow, out in ((back, to_previous[t]), (ahead, to_next[t - 1])):
             _hold_still(flow, untrusted)
             if size != (width, height):
