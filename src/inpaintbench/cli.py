@@ -20,7 +20,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                        "leaderboards. Tracks: humans (1), captions (2), fingerprints (3).")
 app.add_typer(data_app, name="data")
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # error lines carry paths: never wrap them
 
 EXIT_BAD_INPUT = 2  # a missing or malformed file given by the user
 EXIT_BROKEN_REFERENCE = 3  # the reference set itself is broken: no score is possible

@@ -15,7 +15,7 @@ humans_app = typer.Typer(no_args_is_help=True,
 data_app.add_typer(humans_app, name="humans")
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # error lines carry paths: never wrap them
 
 
 def _progress(description: str) -> Progress:

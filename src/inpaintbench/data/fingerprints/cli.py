@@ -14,7 +14,7 @@ fingerprints_app = typer.Typer(
     help="Track 3: SFinGe-style synthetic fingerprints, degraded as the challenge did.")
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # error lines carry paths: never wrap them
 
 
 @fingerprints_app.command("build")
