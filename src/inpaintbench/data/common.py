@@ -14,6 +14,8 @@ from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json
 
 SPLITS = ("train", "val", "test")
+DATASET_JSON = "dataset.json"  # a built set's settings, sources and counts
+PARTS_DIR = ".parts"  # one record per finished unit of work, for resuming
 STATS_JSON = "stats.json"  # a built set's statistics, beside its dataset.json
 STATS_PNG = "stats.png"
 
@@ -43,6 +45,14 @@ def hash_split(key: str, fractions: Sequence[float]) -> str:
     u = _unit(key) / 2**64
     return SPLITS[min(int(np.searchsorted(np.cumsum(fractions), u, side="right")),
                       len(SPLITS) - 1)]
+
+
+def part_path(out: Path, key: str) -> Path:
+    """Where a build records one finished unit (a photo, a video, a finger) under ``out``.
+
+    The file name is a hash of ``key``, so any source name or path is a safe name.
+    """
+    return out / PARTS_DIR / f"{hashlib.sha1(key.encode('utf-8')).hexdigest()[:20]}.json"
 
 
 def check_fractions(fractions: Sequence[float]) -> None:

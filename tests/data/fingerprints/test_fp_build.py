@@ -11,10 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from inpaintbench.data.common import DATASET_JSON, PARTS_DIR
 from inpaintbench.data.fingerprints.build import (
-    DATASET_JSON,
     METADATA_JSON,
-    PARTS_DIR,
     RELEASE_SPLITS,
     FingerprintsBuildConfig,
     build_fingerprints,

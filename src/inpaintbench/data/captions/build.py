@@ -25,7 +25,6 @@ the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -37,11 +36,13 @@ import numpy as np
 
 from inpaintbench.data.captions.defaults import DefaultSource
 from inpaintbench.data.common import (
+    DATASET_JSON,
     SPLITS,
     check_fractions,
     check_resumable,
     hash_split,
     named_rng,
+    part_path,
     run_parallel,
 )
 from inpaintbench.errors import InputError
@@ -52,9 +53,7 @@ from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
 CHALLENGE_SPLIT = (0.6, 0.2, 0.2)  # book §3.2: 60/20/20
 CHALLENGE_KEEP = 0.7  # book §3.2: the 70 % of clips with the most subtitles were kept
 MOTION_KINDS = ("pan", "zoom", "parallax", "handheld")
-DATASET_JSON = "dataset.json"
 METADATA_JSON = "metadata.json"
-PARTS_DIR = ".parts"
 FORMAT_VERSION = 1
 
 Progress = Callable[[int, int], None]
@@ -294,13 +293,9 @@ def build_source(plan: SourcePlan, out: Path, config: CaptionsBuildConfig) -> di
     return part
 
 
-def _part_path(out: Path, source: str) -> Path:
-    return out / PARTS_DIR / f"{hashlib.sha1(source.encode()).hexdigest()[:20]}.json"
-
-
 def _run(plan: SourcePlan, out: Path, config: CaptionsBuildConfig) -> dict[str, Any]:
     part = build_source(plan, out, config)
-    write_json_atomic(_part_path(out, plan.source.name), part, indent=None)
+    write_json_atomic(part_path(out, plan.source.name), part, indent=None)
     return part
 
 
@@ -349,7 +344,7 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
     for plan in plans:
         if not plan.clips:
             continue
-        path = _part_path(out, plan.source.name)
+        path = part_path(out, plan.source.name)
         if path.exists():
             parts[plan.source.name] = read_json(path)
         else:

@@ -31,7 +31,6 @@ built sets' events, so mask-based breakdowns work on both.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -44,8 +43,14 @@ from typing import Any
 
 import numpy as np
 
-from inpaintbench.data.captions.build import DATASET_JSON, METADATA_JSON, PARTS_DIR
-from inpaintbench.data.common import SPLITS, check_resumable, run_parallel
+from inpaintbench.data.captions.build import METADATA_JSON
+from inpaintbench.data.common import (
+    DATASET_JSON,
+    SPLITS,
+    check_resumable,
+    part_path,
+    run_parallel,
+)
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
 from inpaintbench.io.media import read_video
@@ -218,10 +223,6 @@ def _place(source: Path, target: Path, link: bool) -> None:
         shutil.copyfile(source, tmp)
 
 
-def _part_path(out: Path, name: str) -> Path:
-    return out / PARTS_DIR / f"{hashlib.sha1(name.encode()).hexdigest()[:20]}.json"
-
-
 def import_clip(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[str, Any]:
     """Check, place and (optionally) estimate the mask of one clip; its part record."""
     for path in (clip.x, clip.y):
@@ -246,7 +247,7 @@ def import_clip(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[s
 
 def _run(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[str, Any]:
     record = import_clip(clip, out, link, masks)
-    write_json_atomic(_part_path(out, clip.name), record, indent=None)
+    write_json_atomic(part_path(out, clip.name), record, indent=None)
     return record
 
 
@@ -288,7 +289,7 @@ def import_release(root: str | Path, out: str | Path, *, split: str | None = Non
     parts: dict[str, dict[str, Any]] = {}
     todo = []
     for clip in clips:
-        path = _part_path(out, clip.name)
+        path = part_path(out, clip.name)
         if path.exists():
             parts[clip.name] = read_json(path)
         else:

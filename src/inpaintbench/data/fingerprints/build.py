@@ -36,11 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from inpaintbench.data.common import (
+    DATASET_JSON,
     SPLITS,
     check_fractions,
     check_resumable,
     hash_split,
     named_rng,
+    part_path,
     run_parallel,
 )
 from inpaintbench.data.fingerprints.degrade import degrade
@@ -63,9 +65,7 @@ CHALLENGE_SPLIT = (75600 / 92400, 8400 / 92400, 8400 / 92400)
 RELEASE_SPLITS = {"train": "training", "val": "validation", "test": "test"}
 INPUT_SUFFIX = "_input"
 IMPRESSIONS_PER_FINGER = 3  # our default: several impressions of each finger
-DATASET_JSON = "dataset.json"
 METADATA_JSON = "metadata.json"
-PARTS_DIR = ".parts"
 FORMAT_VERSION = 1
 
 Progress = Callable[[int, int], None]
@@ -153,7 +153,7 @@ def build_finger(finger: int, out: Path, config: FingerprintsBuildConfig) -> dic
 
 
 def _part_path(out: Path, finger: int) -> Path:
-    return out / PARTS_DIR / f"{finger_name(finger)}.json"
+    return part_path(out, finger_name(finger))
 
 
 def _run(finger: int, out: Path, config: FingerprintsBuildConfig) -> dict[str, Any]:

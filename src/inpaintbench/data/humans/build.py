@@ -22,7 +22,6 @@ interrupted build resumes where it stopped.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import Counter
@@ -34,10 +33,12 @@ from typing import Any
 import numpy as np
 
 from inpaintbench.data.common import (
+    DATASET_JSON,
     SPLITS,
     check_fractions,
     check_resumable,
     hash_split,
+    part_path,
     run_parallel,
 )
 from inpaintbench.data.humans.crops import (
@@ -60,8 +61,6 @@ from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
 
 THESIS_SPLIT = (0.6, 0.2, 0.2)  # seed 003 §2 (the book's release used 70/15/15)
 BOOK_SPLIT = (0.7, 0.15, 0.15)
-DATASET_JSON = "dataset.json"
-PARTS_DIR = ".parts"
 FORMAT_VERSION = 1
 
 Progress = Callable[[int, int], None]
@@ -144,8 +143,7 @@ class CropRecord:
 
 
 def _part_path(out: Path, item: AnnotatedImage) -> Path:
-    key = hashlib.sha1(f"{item.source}/{item.image_id}".encode()).hexdigest()[:20]
-    return out / PARTS_DIR / f"{key}.json"
+    return part_path(out, f"{item.source}/{item.image_id}")
 
 
 def _joint_xy(person: Person | None) -> np.ndarray:
