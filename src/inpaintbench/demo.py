@@ -143,7 +143,7 @@ def build_fingerprints_set(out: Path, size: DemoSize, workers: int | None) -> Pa
 # --- runs ------------------------------------------------------------------------------------
 
 def _detection(data: Path, metadata: Path, methods: list[str]) -> dict[str, Any]:
-    """Caption detection IoU per difficulty class, per method that exposes ``detect``."""
+    """Caption detection IoU, precision and recall per difficulty class, per detector."""
     import numpy as np
 
     from inpaintbench.data.captions.render import decode_masks
@@ -153,20 +153,28 @@ def _detection(data: Path, metadata: Path, methods: list[str]) -> dict[str, Any]
     from inpaintbench.tracks import CLIP_FRAMES, CLIP_SIZE
 
     clips = read_json(metadata)["clips"]
-    results: dict[str, Any] = {}
+    # methods sharing one detector (equal settings) are measured once, under all their names
+    detectors: list[tuple[Any, list[str]]] = []
     for name in methods:
         method = create(Track.CAPTIONS, name)
         if not hasattr(method, "detect"):
             continue
+        key = getattr(method, "detector", method)
+        for known, names in detectors:
+            if known == key:
+                names.append(name)
+                break
+        else:
+            detectors.append((key, [name]))
+    results: dict[str, Any] = {}
+    for detector, names in detectors:
         tallies: dict[str, np.ndarray] = {}
         for clip, record in clips.items():
-            frames = read_video(data / "X" / f"{clip}.mp4")
-            found = method.detect(frames)
+            found = detector.detect(read_video(data / "X" / f"{clip}.mp4"))
             truth = decode_masks(record["events"], CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE)
-            cls = _class_of(record)
-            tally = tallies.setdefault(cls, np.zeros(4))
+            tally = tallies.setdefault(_class_of(record), np.zeros(4))
             tally += [(found & truth).sum(), (found | truth).sum(), found.sum(), truth.sum()]
-        results[name] = {
+        results[", ".join(names)] = {
             cls: {"iou": float(t[0] / t[1]) if t[1] else 1.0,
                   "precision": float(t[0] / t[2]) if t[2] else 1.0,
                   "recall": float(t[0] / t[3]) if t[3] else 1.0}
