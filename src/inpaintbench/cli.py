@@ -188,6 +188,8 @@ def run(
     except (KeyError, RuntimeError) as exc:
         err_console.print(f"[bold red]error:[/] {exc.args[0]}")
         raise typer.Exit(EXIT_BAD_INPUT) from exc
+    for sample, problem in summary.problems.items():
+        err_console.print(f"[yellow]skipped {sample}:[/] {problem}")
     console.print(summary.describe())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,15 @@ def test_cli_lists_methods_and_refuses_an_unknown_one(sets, tmp_path):
                           "--out", str(tmp_path / "p")],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "no humans method named 'magic'" in bad.stderr
+
+
+def test_an_unreadable_input_is_skipped_and_named(sets, tmp_path):
+    data = tmp_path / "humans"
+    shutil.copytree(sets["humans"], data)
+    (data / "test" / "X" / "img2.png").write_bytes(b"not a png")
+    summary = run_method("humans", _floor(Track.HUMANS), data, tmp_path / "pred", workers=1)
+    assert list(summary.problems) == ["img2"] and "img2.png" in summary.problems["img2"]
+    assert not (tmp_path / "pred" / "img2.png").exists()
+    assert (tmp_path / "pred" / "img1.png").is_file()
+    result = score("humans", data / "test", tmp_path / "pred")
+    assert [p.sample for p in result.problems if p.penalised] == ["img2"]

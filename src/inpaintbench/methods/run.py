@@ -192,7 +192,8 @@ def limit_threads() -> None:
 
 
 def _run_chunk(chunk: list[Sample], track: Track, name: str, out: Path, crf: int | None,
-               single: bool) -> dict[str, float]:
+               single: bool) -> dict[str, float | str]:
+    """Seconds per sample, or the message of an input that could not be read."""
     from inpaintbench.methods.registry import create
 
     if single:
@@ -200,7 +201,14 @@ def _run_chunk(chunk: list[Sample], track: Track, name: str, out: Path, crf: int
     key = (track, name)
     if key not in _WORKER_METHODS:
         _WORKER_METHODS[key] = create(track, name)
-    return {s.name: round(predict(_WORKER_METHODS[key], track, s, out, crf), 6) for s in chunk}
+    results: dict[str, float | str] = {}
+    for sample in chunk:
+        try:
+            results[sample.name] = round(predict(_WORKER_METHODS[key], track, sample, out,
+                                                 crf), 6)
+        except InputError as exc:  # a broken input: no prediction, the scorer's penalty
+            results[sample.name] = str(exc)
+    return results
 
 
 @dataclass
@@ -211,10 +219,12 @@ class RunSummary:
     samples: int
     resumed: int
     seconds_per_sample: float
+    problems: dict[str, str]  # sample → why it has no prediction
 
     def describe(self) -> str:
-        return (f"{self.samples} predictions in {self.out} ({self.resumed} resumed); "
-                f"{self.seconds_per_sample:.3f} s per sample")
+        skipped = f"; {len(self.problems)} unreadable input(s) skipped" if self.problems else ""
+        return (f"{self.samples - len(self.problems)} predictions in {self.out} "
+                f"({self.resumed} resumed); {self.seconds_per_sample:.3f} s per sample{skipped}")
 
 
 def run_method(track: Track | str, method: str, data: str | Path, out: str | Path, *,
@@ -231,7 +241,9 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
     Raises
     ------
     InputError
-        When the data is missing or of another track, or ``out`` holds another run.
+        When the data is missing or of another track, or ``out`` holds another run. An
+        input that cannot be read is skipped and listed in ``problems`` (and in
+        ``run.json``): the scorer then gives it the challenge's penalty.
     KeyError, RuntimeError
         When the method does not exist, or cannot run here (see the registry).
     """
@@ -269,12 +281,18 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
                                             times.items()))})
         last_write[0] = time.monotonic()
 
-    def finished(_chunk: list[Sample], result: dict[str, float]) -> None:
-        times.update(result)
+    problems: dict[str, str] = {}
+
+    def finished(_chunk: list[Sample], result: dict[str, float | str]) -> None:
+        for name, value in result.items():
+            if isinstance(value, str):
+                problems[name] = value
+            else:
+                times[name] = value
         if time.monotonic() - last_write[0] > CHUNK_SECONDS:
             save_times()
         if progress:
-            progress(len(times), len(samples))
+            progress(len(times) + len(problems), len(samples))
 
     if progress:
         progress(len(times), len(samples))
@@ -286,6 +304,7 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
                  start_method="forkserver")
     save_times()
     write_json_atomic(previous, {**description, "workers": workers, "complete": True,
-                                 "samples": len(samples)})
-    mean = float(np.mean([times[s.name] for s in samples]))
-    return RunSummary(out, len(samples), resumed, mean)
+                                 "samples": len(samples), "problems": problems})
+    timed = [times[s.name] for s in samples if s.name in times]
+    return RunSummary(out, len(samples), resumed, float(np.mean(timed)) if timed else 0.0,
+                      problems)
