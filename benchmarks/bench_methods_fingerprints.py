@@ -12,19 +12,15 @@ folder. Every registered fingerprints method restores every input
 
 It prints, per method, the mean and largest seconds per image (one thread, after a
 warm-up image) and MSE, PSNR and SSIM (data range 2, as the challenge; and data
-range 1), ranked by the mean of the three ranks as the challenge ranked. With the
-set's ``metadata.json`` it also splits the MSE by how the degradation moved the
-print against its ground truth — not at all, elastically, or rotated — since no
-blind method can restore the phase of ridges that moved. ``--fit-tone`` then grid-
-searches the toning curve of ``gabor-enhance`` on the set and prints the best
-constants (how :mod:`inpaintbench.methods.fingerprints.gabor`'s were fitted).
+range 1), ranked by the mean of the three ranks as the challenge ranked.
+``--fit-tone`` then grid-searches the toning curve of ``gabor-enhance`` on the set
+and prints the best constants (how :mod:`inpaintbench.methods.fingerprints.gabor`'s were fitted).
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +31,6 @@ from scipy.stats import rankdata
 
 from inpaintbench.data.fingerprints.build import (
     INPUT_SUFFIX,
-    METADATA_JSON,
     FingerprintsBuildConfig,
     build_fingerprints,
 )
@@ -48,27 +43,19 @@ from inpaintbench.tracks import Track
 
 SEED = 2018
 METRICS = (("mse", 1), ("psnr", -1), ("ssim", -1))  # sign: lower is better after it
-MOVES = ("unmoved", "elastic", "rotated")
-TONE_GRID = {"slope": (1.0, 1.5, 2.0, 3.0, 5.0), "offset": (0.0, 0.1, 0.2, 0.3),
-             "floor": (0.15, 0.3, 0.6), "edge_sigma": (4.0, 6.0, 9.0)}
+TONE_GRID = {"slope": (3.0, 5.0, 8.0, 12.0, 20.0), "offset": (0.0, 0.1, 0.2),
+             "floor": (0.3, 0.6, 1.0), "edge_sigma": (6.0, 9.0)}
 
 
-def load_set(root: Path, limit: int) -> list[tuple[str, np.ndarray, np.ndarray, str]]:
-    """``(name, input RGB, ground truth grey, move)`` of every pair of a built set."""
-    metadata_path = root / METADATA_JSON
-    metadata = json.loads(metadata_path.read_text())["images"] if metadata_path.is_file() else {}
+def load_set(root: Path, limit: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``(name, input RGB, ground truth grey)`` of every pair of a built set."""
     pairs = []
     for input_dir in sorted(root.glob(f"*{INPUT_SUFFIX}")):
         truth_dir = root / (input_dir.name.removesuffix(INPUT_SUFFIX) + GROUND_TRUTH_SUFFIX)
         for path in sorted(input_dir.glob("*.jpg")):
             truth = truth_dir / f"{path.stem}.png"
-            if not truth.is_file():
-                continue
-            steps = {s["name"] for s in
-                     metadata.get(path.stem, {}).get("degradation", {}).get("steps", [])}
-            move = ("rotated" if "rotation" in steps else
-                    "elastic" if "elastic" in steps else "unmoved") if metadata else ""
-            pairs.append((path.stem, read_image_rgb(path), read_image_luma(truth), move))
+            if truth.is_file():
+                pairs.append((path.stem, read_image_rgb(path), read_image_luma(truth)))
     return pairs[:limit]
 
 
@@ -77,25 +64,21 @@ def run_method(name: str, pairs) -> dict:
     method = create(Track.FINGERPRINTS, name)
     method.restore(pairs[0][1])  # warm-up: caches, lazy imports
     seconds, scores = [], []
-    for _, image, truth, move in pairs:
+    for _, image, truth in pairs:
         start = time.perf_counter()
         out = method.restore(image)
         seconds.append(time.perf_counter() - start)
-        scores.append((move, image_scores(truth, out)))
-    result = {"seconds": float(np.mean(seconds)), "slowest": float(np.max(seconds)),
-              **{m: float(np.mean([s[m] for _, s in scores]))
-                 for m in ("mse", "psnr", "ssim", "ssim_dr1")}}
-    for move in MOVES:
-        errors = [s["mse"] for m, s in scores if m == move]
-        result[move] = float(np.mean(errors)) if errors else float("nan")
-    return result
+        scores.append(image_scores(truth, out))
+    return {"seconds": float(np.mean(seconds)), "slowest": float(np.max(seconds)),
+            **{m: float(np.mean([s[m] for s in scores]))
+               for m in ("mse", "psnr", "ssim", "ssim_dr1")}}
 
 
 def fit_tone(pairs) -> None:
     """Grid-search ``gabor-enhance``'s toning curve for the least mean MSE on ``pairs``."""
     method = GaborEnhance()
-    enhanced = [method.enhance(image) for _, image, _, _ in pairs]
-    truths = [truth for _, _, truth, _ in pairs]
+    enhanced = [method.enhance(image) for _, image, _ in pairs]
+    truths = [truth for _, _, truth in pairs]
     results = []
     for values in itertools.product(*TONE_GRID.values()):
         tone = GaborEnhance(**dict(zip(TONE_GRID, values, strict=True)))
@@ -133,25 +116,18 @@ def main() -> None:
         pairs = load_set(root, args.images)
     if not pairs:
         raise SystemExit(f"{root}: no <split>{INPUT_SUFFIX}/<name>.jpg with a ground truth")
-    moves = {m: sum(p[3] == m for p in pairs) for m in MOVES}
-    print(f"{len(pairs)} pairs from {root}"
-          + (" — inputs " + ", ".join(f"{n} {m}" for m, n in moves.items())
-             if any(moves.values()) else ""))
+    print(f"{len(pairs)} pairs from {root}")
     names = args.methods or [info.name for info in available(Track.FINGERPRINTS)]
     results = {name: run_method(name, pairs) for name in names}
     ranks = np.mean([rankdata([results[n][m] * sign for n in names]) for m, sign in METRICS],
                     axis=0)
     header = (f"{'method':<22} {'s/image':>8} {'slowest':>8} {'MSE':>7} {'PSNR':>6} "
               f"{'SSIM':>6} {'SSIM dr1':>8} {'rank':>5}")
-    if any(moves.values()):
-        header += "   MSE: " + " ".join(f"{m:>8}" for m in MOVES)
     print("\n" + header)
     for rank, name in sorted(zip(ranks, names, strict=True)):
         r = results[name]
         line = (f"{name:<22} {r['seconds']:8.3f} {r['slowest']:8.3f} {r['mse']:7.4f} "
                 f"{r['psnr']:6.2f} {r['ssim']:6.4f} {r['ssim_dr1']:8.4f} {rank:5.2f}")
-        if any(moves.values()):
-            line += "        " + " ".join(f"{r[m]:8.4f}" for m in MOVES)
         print(line)
     if args.fit_tone:
         fit_tone(pairs)

@@ -46,7 +46,7 @@ def test_registry_lists_every_fingerprints_method():
 def test_missing_reference_says_what_to_install():
     if MISSING is None:
         pytest.skip("fingerprint_enhancer is installed here")
-    with pytest.raises(RuntimeError, match="pip install fingerprint-enhancer"):
+    with pytest.raises(RuntimeError, match="fingerprint_enhancer==0.0.14"):
         registry.create(Track.FINGERPRINTS, "fingerprint-enhancer")
 
 

@@ -16,7 +16,8 @@ truth of every split)::
       validation_input/  validation_ground-truth/  test_input/  test_ground-truth/
 
 A *finger* is one master print (:mod:`.ridges`); it gives ``impressions``
-ground-truth images (:mod:`.impressions`), each degraded once (:mod:`.degrade`).
+clean impressions (:mod:`.impressions`), each degraded once (:mod:`.degrade`): an
+elastic warp shared by the ground truth, then the input's own degradations.
 Image names are ``f<finger>_<impression>``; the split is drawn from a hash of the
 finger's name, so every impression of a finger lies in one split. Every random
 number comes from a generator seeded by the set's seed and a finger's or an
@@ -45,7 +46,7 @@ from inpaintbench.data.common import (
     part_path,
     run_parallel,
 )
-from inpaintbench.data.fingerprints.degrade import degrade
+from inpaintbench.data.fingerprints.degrade import degrade, moved_points
 from inpaintbench.data.fingerprints.impressions import (
     draw_impression,
     impression_json,
@@ -142,8 +143,9 @@ def build_finger(finger: int, out: Path, config: FingerprintsBuildConfig) -> dic
         stem = image_name(finger, k)
         impression_rng = named_rng(config.seed, f"{stem}/impression")
         impression = draw_impression(impression_rng)
-        truth, points = render_impression(master, impression, impression_rng)
-        jpeg, degradation = degrade(truth, named_rng(config.seed, f"{stem}/degradation"))
+        clean, points = render_impression(master, impression, impression_rng)
+        truth, jpeg, degradation = degrade(clean, named_rng(config.seed, f"{stem}/degradation"))
+        points = moved_points(points, degradation["steps"], truth.shape)
         write_image(truth_dir / f"{stem}.png", truth)
         with atomic_path(input_dir / f"{stem}.jpg") as tmp:
             tmp.write_bytes(jpeg)

@@ -9,8 +9,15 @@ the ridges white (``True`` or 255) and everything else black, sized as its input
 scorer's grey and turns its answer into the ground truth's look: dark ridges on
 white, at the input's size.
 
-The package is optional (``pip install fingerprint-enhancer``); without it the
-method is listed as unavailable.
+On an image where it finds no ridge frequency at all (a blank or tiny image) the
+package fails with an ``IndexError`` deep inside; the adapter then returns the
+input's grey, as the identity floor would, rather than leave the prediction out
+(which the scorer would charge MSE = inf).
+
+The package is optional. Its ``setup.py`` asks for ``opencv-python``, which would
+overwrite the ``cv2`` of our ``opencv-contrib-python``; its other needs (numpy,
+scipy) are ours, so ``./bootstrap`` installs it with ``pip install --no-deps
+fingerprint_enhancer==0.0.14``. Without it the method is listed as unavailable.
 
 References
 ----------
@@ -36,7 +43,8 @@ from inpaintbench.tracks import Track
 
 PACKAGE = "fingerprint_enhancer"
 MISSING = (None if importlib.util.find_spec(PACKAGE) is not None
-           else "needs the fingerprint_enhancer package (pip install fingerprint-enhancer)")
+           else "needs the fingerprint_enhancer package "
+                "(pip install --no-deps fingerprint_enhancer==0.0.14)")
 # The entry point was renamed between releases.
 ENTRY_POINTS = ("enhance_fingerprint", "enhance_Fingerprint")
 
@@ -91,7 +99,11 @@ class FingerprintEnhancerReference:
     def restore(self, image: np.ndarray) -> np.ndarray:
         """``uint8 (H, W, 3)`` RGB in, binary ``uint8 (H, W)`` (0 ridges, 255 elsewhere) out."""
         grey = luma(image)
-        return ridges_to_grey(_enhance_function()(grey), grey.shape)
+        try:
+            enhanced = _enhance_function()(grey)
+        except (IndexError, ValueError):  # no ridge frequency found anywhere (see above)
+            return grey
+        return ridges_to_grey(enhanced, grey.shape)
 
 
 @register(FingerprintEnhancerReference.info, missing=MISSING)
