@@ -8,7 +8,8 @@ per-frame metrics (:func:`inpaintbench.scoring.metrics.frame_metrics`, averaged
 over frames, then clips, as the scorer does). Methods that find the captions
 themselves also have their masks compared with the metadata's exact ones: the
 IoU, pooled over the pixels of each clip, averaged over the clips of each
-difficulty class. Run:
+difficulty class, and their false positives: the share of pixels flagged on the
+frames that show no caption, pooled over the set (``FP‰``, per mille). Run:
 
     python benchmarks/bench_methods_captions.py [--data SET] [--photos 6] [--max-clips 3] [--seed 0]
 
@@ -89,6 +90,7 @@ def main() -> None:
             print(f"built {data} in {time.perf_counter() - start:.0f} s")
         scores = {name: {m: [] for m in (*METRICS, "seconds", "exact")} for name in names}
         ious = {name: {d: [] for d in DIFFICULTIES} for name in names}
+        flagged = {name: [0, 0] for name in names}  # pixels flagged, pixels seen, uncaptioned
         classes = {d: 0 for d in DIFFICULTIES}
         for clip, difficulty, captioned, clean, truth in clips(data):
             classes[difficulty] += 1
@@ -104,8 +106,11 @@ def main() -> None:
                     scores[name][metric].append(float(np.mean(values)) if len(values) else np.nan)
                 scores[name]["exact"].append(int(exact.sum()))
                 if hasattr(method, "detect"):
-                    iou = detection_scores(method.detect(captioned), truth)["iou"]
-                    ious[name][difficulty].append(iou)
+                    found = method.detect(captioned)
+                    ious[name][difficulty].append(detection_scores(found, truth)["iou"])
+                    free = ~truth.any(axis=(1, 2))
+                    flagged[name][0] += int(np.count_nonzero(found[free]))
+                    flagged[name][1] += int(found[free].size)
             print(f"{sum(classes.values()):3d} {clip:28s} {difficulty:6s} done", flush=True)
     means = {name: {m: float(np.nanmean(v)) for m, v in s.items()} for name, s in scores.items()}
     ranks = {name: 0.0 for name in names}
@@ -118,7 +123,7 @@ def main() -> None:
           f"scorer gives those inf), their number in 'exact'\n")
     header = (f"{'rank':>4}  {'method':16s} {'s/clip':>7} {'MSE':>9} {'PSNR':>7} {'DSSIM':>7} "
               f"{'exact':>6}")
-    print(header + "   IoU " + " ".join(f"{d:>6s}" for d in DIFFICULTIES))
+    print(header + "   IoU " + " ".join(f"{d:>6s}" for d in DIFFICULTIES) + f" {'FP‰':>6s}")
     for name in sorted(names, key=lambda n: (ranks[n], n)):
         m = means[name]
         row = (f"{ranks[name]:4.1f}  {name:16s} {m['seconds']:7.2f} {m['mse']:9.5f} "
@@ -126,6 +131,8 @@ def main() -> None:
         found = ious[name]
         row += "       " + " ".join(f"{np.mean(found[d]):6.3f}" if found[d] else f"{'—':>6s}"
                                     for d in DIFFICULTIES)
+        hits, seen = flagged[name]
+        row += f" {1000 * hits / seen:6.2f}" if seen else f" {'—':>6s}"
         print(row)
 
 

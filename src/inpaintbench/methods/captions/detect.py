@@ -6,17 +6,22 @@ starting and stopping at the same frames, and that draw text. Three steps:
 
 1. **Synchronous constant runs** (:func:`run_peaks`). Every pixel's time line is
    cut into *runs*, stretches of frames over which no channel moves by more than
-   a tolerance from one frame to the next. The opaque parts of a subtitle (the
-   text fill, its outline, an opaque box) hold still while the scene under them
-   moves, and they all start and stop at the event's first and last frames, so
+   a tolerance from one frame to the next; a frame or two that jump away (by
+   less than ``glitch_jump``) and come back do not end a run, since H.264 puts
+   such glitches on thin strokes over a moving picture now and then, and a
+   strict run would break on almost every pixel of a long event. The opaque
+   parts of a subtitle (the text fill, its outline, an opaque box) hold still
+   while the scene under them moves, and they all start and stop at the event's
+   first and last frames, so
    the event is a sharp peak of the histogram of runs over (first frame, end
    frame): hundreds of pixels in one bin, its neighbour bins nearly empty. A
    moving picture also makes runs, at scattered times. A still camera makes long
    runs too, and those that end when a subtitle comes or goes or a person stops
-   are peaks as well: step 2 tells them apart. Runs covering the whole clip do
-   not count (timing cannot tell a layer shown throughout from a still picture).
-   The clip is searched with a small tolerance (the steps of a fade, a faint
-   box) and a large one (H.264 noise on a still overlay).
+   are peaks as well: step 2 tells them apart. Runs covering the whole clip are
+   no peak (timing cannot tell a layer shown throughout from a still picture):
+   they take the second path below. The clip is searched with a small tolerance
+   (the steps of a fade, a faint box) and a large one (H.264 noise on a still
+   overlay).
 2. **Text test** (:func:`text_ink`). A peak's pixels (its *ink*), less those
    that look the same just before or after the event (a still part of the
    picture that merely held as long), are grouped into regions (a closing along
@@ -26,14 +31,18 @@ starting and stopping at the same frames, and that draw text. Three steps:
    Wernicke, "Localizing and segmenting text in images and videos", IEEE TCSVT
    12(4), 2002), grouped into horizontal lines of plausible height and density;
    with a dark rim (the outline, shadow or box that subtitles carry to be
-   legible) or one dominant colour (the text's), since "natural scenes like the
+   legible) or one dominant colour (the text's), or, where H.264's halved chroma
+   smeared that colour over a coloured picture, one dominant brightness well
+   above the strokes' surround, since "natural scenes like the
    leaves of a tree or grass in a field have textures similar to text" (the
    challenge book, decaptioning chapter). A region with much more text around it
    in time than on it, and not drawn in a couple of flat colours as a box is, is
    the picture a subtitle uncovered, and goes; one covering more than
    :data:`MAX_REGION_FRACTION` of the frame is a still scene.
 3. **Footprint and timing** (:func:`footprint`). The kept ink (near the strokes,
-   or thick and shaped like a box) is grown by its anti-aliased fringe. A
+   or thick and shaped like a box) is grown by its anti-aliased fringe: the
+   pixels next to it that the event changed and that move less than the picture
+   around (a pixel part overlay moves by ``1 − a`` of the picture under it). A
    semi-transparent box over a moving picture is not constant, so it is no ink:
    a box is looked for around every block of text lines by *edge snapping*
    (:func:`snap_box`): along each side, the row or column where the picture
@@ -43,9 +52,18 @@ starting and stopping at the same frames, and that draw text. Three steps:
    added last: the frames next to the event where its text still stands out of
    its surround.
 
+**Shown throughout** (:func:`still_text`). The pixels still over the whole clip,
+near blocks of text lines drawn by them, are put through the same text test,
+with the timing's evidence replaced by the picture's: a region is kept when it
+lies in the lower half of the frame (where subtitles shown throughout sit, on a
+band or not) and the picture around it moves. Text on a still band at the bottom
+of a moving picture is found; a still scene, or text in a still part of it, is
+not; nor is a subtitle shown throughout at the top of the frame, or a box
+reaching above the middle.
+
 A frame's mask is the union of the footprints of the events shown on it. A
-125-frame 256×256 clip takes well under a second: four passes of a compiled
-kernel over its pixels and a few OpenCV calls per peak.
+125-frame 256×256 clip takes about half a second on one core: four passes of a
+compiled kernel over its pixels and a few OpenCV calls per peak.
 """
 
 from __future__ import annotations
@@ -79,10 +97,18 @@ PALETTE_STEP = 16  # grey levels a colour bin spans when counting an overlay's c
 COLOUR_STEP = 8  # grey levels a colour bin spans when looking for the text's colour
 EDGE_FLOOR = 16.0  # below this brightness the darkening ratio of a box edge is noise
 FRINGE_JUMP = 4  # grey levels: an anti-aliased edge pixel changes by more than noise
+FRINGE_CALM = 0.6  # an edge pixel at least 40 % overlay moves at most this share of the picture …
+FRINGE_NOISE = 2.0  # … plus this (grey levels of codec noise, for a still picture)
+FRINGE_AROUND = 15  # px: the window over which the picture's motion around is averaged
 SAMPLE_FRAMES = 6  # frames of an event (and around it) whose medians decide boxes, shadows
 THICK_INK = 2  # px: ink that survives an opening of this radius is a box, not a stray curve …
 BOX_FILL = 0.7  # … if it fills this share of its bounding box
 BOX_GAP = 3  # px: the radius of the closing that fills a box's holes before that test
+AROUND_REACH = 8  # px: how far around a region shown throughout the picture must move …
+MOVING_AROUND = 0.5  # … on this share of those pixels, for the region to be a layer over it
+STILL_BAND = 0.5  # the bottom share of the frame such a region must lie in: subtitles sit low
+# (PLACES in data/captions/subtitles.py: 82 % at the bottom); above, a still sign or a zoom's
+# centre passes the test as well (measured on the development set, seed 3)
 
 
 @dataclass(frozen=True)
@@ -96,6 +122,14 @@ class DetectorSettings:
         between consecutive frames. The clip is searched with each: a small one
         keeps the steps of a fade or of a faint box apart, a large one bridges
         H.264 noise on a still overlay.
+    glitch, glitch_jump : int
+        A run goes on through up to ``glitch`` frames that differ from its last
+        held frame by more than the tolerance but by at most ``glitch_jump`` in
+        every channel, when the frame after them is back within the tolerance:
+        H.264 noise on thin strokes over a moving picture (on the development set,
+        half of such glitches are under 22 levels, nine in ten under 60). The cap
+        keeps a box apart from the box of the next subtitle a gap of a frame or
+        two later, where the picture shows through by more.
     min_run : int
         Shortest run counted, in frames.
     min_pixels : int
@@ -122,6 +156,14 @@ class DetectorSettings:
     colour_share, min_colour_pixels : float, int
         Otherwise, the share (and count) of stroke pixels in the dominant colour
         bin (or a neighbouring one) that makes it text.
+    value_share, fill_contrast : float, int
+        Failing that, the share of stroke pixels in the dominant brightness bin
+        (or a neighbouring one), with the strokes' median brightness this much
+        above that of the two pixels around them, that makes it text. Measured on
+        a development set (seed 3): subtitle strokes over coloured pictures after
+        H.264 hold 0.46–0.80 of their pixels there; the still textures that pass
+        the timing (leaves, circuit boards) 0.14–0.38, flat highlights as much but
+        with a contrast of a few levels.
     box_edge : float
         Least median darkening along a box side.
     shadow_ratio : float
@@ -132,6 +174,8 @@ class DetectorSettings:
     """
 
     tolerances: tuple[int, ...] = (6, 14)
+    glitch: int = 2
+    glitch_jump: int = 40
     min_run: int = 3
     min_pixels: int = 60
     tophat_size: int = 13
@@ -145,6 +189,8 @@ class DetectorSettings:
     min_rim: float = 0.3
     colour_share: float = 0.35
     min_colour_pixels: int = 100
+    value_share: float = 0.45
+    fill_contrast: int = 30
     box_edge: float = 0.2
     shadow_ratio: float = 0.8
     fade_contrast: float = 0.15
@@ -185,25 +231,47 @@ def _spread(first: int, last: int, count: int) -> np.ndarray:
 # --- step 1: synchronous constant runs -------------------------------------------------------
 
 @njit(cache=True)
-def _run_ends(frames, tolerance, t, p):
-    """Whether pixel ``p``'s run ends after frame ``t`` (the last frame ends every run)."""
-    if t == frames.shape[0] - 1:
-        return True
+def _close(frames, tolerance, p, a, b):
+    """Whether no channel of pixel ``p`` differs by more than ``tolerance`` between frames
+    ``a`` and ``b``."""
     for c in range(frames.shape[2]):
-        if abs(np.int32(frames[t + 1, p, c]) - np.int32(frames[t, p, c])) > tolerance:
-            return True
-    return False
+        if abs(np.int32(frames[a, p, c]) - np.int32(frames[b, p, c])) > tolerance:
+            return False
+    return True
 
 
 @njit(cache=True)
-def _run_histogram(frames, tolerance, min_run):
+def _run_ends(frames, tolerance, glitch, glitch_jump, t, p, ref):
+    """Whether pixel ``p``'s run ends after frame ``t``, and the run's new reference frame.
+
+    ``ref`` is the run's last frame that held (within ``tolerance`` of the one
+    before it). The run goes on through frame ``t + 1`` when that frame is close
+    to ``ref``, or when one of the frames up to ``ref + 1 + glitch`` is (a codec
+    glitch of a frame or two); the last frame ends every run.
+    """
+    if t == frames.shape[0] - 1:
+        return True, t
+    if _close(frames, tolerance, p, ref, t + 1):
+        return False, t + 1
+    if not _close(frames, glitch_jump, p, ref, t + 1):
+        return True, t + 1
+    for u in range(t + 2, min(ref + 2 + glitch, frames.shape[0])):
+        if _close(frames, tolerance, p, ref, u):
+            return False, ref
+    return True, t + 1
+
+
+@njit(cache=True)
+def _run_histogram(frames, tolerance, glitch, glitch_jump, min_run):
     """``hist[s, e]``: pixels holding still over frames ``s … e − 1`` exactly."""
     n_frames, n_pixels = frames.shape[0], frames.shape[1]
     hist = np.zeros((n_frames + 1, n_frames + 1), np.int32)
     start = np.zeros(n_pixels, np.int32)
+    ref = np.zeros(n_pixels, np.int32)
     for t in range(n_frames):
         for p in range(n_pixels):
-            if _run_ends(frames, tolerance, t, p):
+            ends, ref[p] = _run_ends(frames, tolerance, glitch, glitch_jump, t, p, ref[p])
+            if ends:
                 length = t + 1 - start[p]
                 if min_run <= length < n_frames:
                     hist[start[p], t + 1] += 1
@@ -212,14 +280,16 @@ def _run_histogram(frames, tolerance, min_run):
 
 
 @njit(cache=True)
-def _run_members(frames, tolerance, table, n_bins):
+def _run_members(frames, tolerance, glitch, glitch_jump, table, n_bins):
     """``members[k, p]``: whether pixel ``p`` has a run in the bin ``table`` numbers ``k``."""
     n_frames, n_pixels = frames.shape[0], frames.shape[1]
     members = np.zeros((n_bins, n_pixels), np.bool_)
     start = np.zeros(n_pixels, np.int32)
+    ref = np.zeros(n_pixels, np.int32)
     for t in range(n_frames):
         for p in range(n_pixels):
-            if _run_ends(frames, tolerance, t, p):
+            ends, ref[p] = _run_ends(frames, tolerance, glitch, glitch_jump, t, p, ref[p])
+            if ends:
                 k = table[start[p], t + 1]
                 if k >= 0:
                     members[k, p] = True
@@ -228,8 +298,8 @@ def _run_members(frames, tolerance, table, n_bins):
 
 
 def run_peaks(frames: np.ndarray, tolerance: int, settings: DetectorSettings
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """The sharp peaks of the histogram of constant runs, and their pixels.
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sharp peaks of the histogram of constant runs, their pixels, and the still ones.
 
     Parameters
     ----------
@@ -238,7 +308,7 @@ def run_peaks(frames: np.ndarray, tolerance: int, settings: DetectorSettings
     tolerance : int
         Largest step between consecutive frames within a run.
     settings : DetectorSettings
-        ``min_run`` and ``min_pixels`` are used.
+        ``min_run``, ``min_pixels``, ``glitch`` and ``glitch_jump`` are used.
 
     Returns
     -------
@@ -246,18 +316,23 @@ def run_peaks(frames: np.ndarray, tolerance: int, settings: DetectorSettings
         int ``(K, 2)``: each peak's first frame and end frame (exclusive).
     ink : numpy.ndarray
         bool ``(K, H, W)``: the pixels whose run is that span.
+    still : numpy.ndarray
+        bool ``(H, W)``: the pixels whose run covers the whole clip (never a peak).
     """
     n, h, w, c = frames.shape
     flat = np.ascontiguousarray(frames.reshape(n, h * w, c))
-    hist = _run_histogram(flat, tolerance, settings.min_run)
+    hist = _run_histogram(flat, tolerance, settings.glitch, settings.glitch_jump,
+                          settings.min_run)
     ring = np.ones((3, 3), bool)
     ring[1, 1] = False
     around = ndi.maximum_filter(hist, footprint=ring, mode="constant")
     spans = np.argwhere(hist - around >= settings.min_pixels)
     table = np.full(hist.shape, -1, np.int32)
     table[spans[:, 0], spans[:, 1]] = np.arange(len(spans), dtype=np.int32)
-    ink = _run_members(flat, tolerance, table, len(spans))
-    return spans, ink.reshape(len(spans), h, w)
+    table[0, n] = len(spans)  # the whole clip, kept apart
+    ink = _run_members(flat, tolerance, settings.glitch, settings.glitch_jump, table,
+                       len(spans) + 1).reshape(len(spans) + 1, h, w)
+    return spans, ink[:-1], ink[-1]
 
 
 # --- step 2: is it text? ---------------------------------------------------------------------
@@ -315,15 +390,21 @@ def text_lines(strokes: np.ndarray) -> np.ndarray:
 
 
 def _is_text(frame: np.ndarray, lines: np.ndarray, settings: DetectorSettings) -> bool:
-    """Whether the line strokes ``lines`` of one region of ``frame`` look like subtitle text."""
+    """Whether the line strokes ``lines`` of one region of ``frame`` look like subtitle text.
+
+    Text has a dark rim, or one dominant colour, or (when H.264's halved chroma
+    has smeared the colour of thin strokes over a coloured picture) one dominant
+    brightness standing well above its surround: the luma of a stroke survives
+    the codec where its chroma does not.
+    """
     n = np.count_nonzero(lines)
     if n < settings.min_line_strokes:
         return False
     value = brightest(frame)
     mask8 = lines.astype(np.uint8)
     rim = cv2.dilate(mask8, _square(2)) > cv2.dilate(mask8, _square(1))
-    if rim.any() and np.mean(value[rim] <= settings.rim_ratio * np.median(value[lines])) \
-            >= settings.min_rim:
+    fill = np.median(value[lines])
+    if rim.any() and np.mean(value[rim] <= settings.rim_ratio * fill) >= settings.min_rim:
         return True
     bins = (frame[lines] // COLOUR_STEP).astype(np.int32)
     levels = 256 // COLOUR_STEP
@@ -331,7 +412,15 @@ def _is_text(frame: np.ndarray, lines: np.ndarray, settings: DetectorSettings) -
     mode = np.bincount(codes).argmax()
     mode_bins = np.array([mode // levels ** 2, mode // levels % levels, mode % levels])
     same = np.count_nonzero(np.abs(bins - mode_bins).max(axis=1) <= 1)
-    return same >= settings.min_colour_pixels and same >= settings.colour_share * n
+    if same >= settings.min_colour_pixels and same >= settings.colour_share * n:
+        return True
+    if n < settings.min_colour_pixels:
+        return False
+    levels = value[lines] // COLOUR_STEP
+    same = np.count_nonzero(np.abs(levels - np.bincount(levels).argmax()) <= 1)
+    ring = cv2.dilate(mask8, _square(2)) > mask8
+    return same >= settings.value_share * n \
+        and fill - np.median(value[ring]) >= settings.fill_contrast
 
 
 def _appears(frames: np.ndarray, span: tuple[int, int], jump: int) -> np.ndarray:
@@ -356,6 +445,45 @@ def _palette_share(pixels: np.ndarray) -> float:
     bins = (pixels // PALETTE_STEP).astype(np.int32)
     counts = np.bincount((bins[:, 0] * levels + bins[:, 1]) * levels + bins[:, 2])
     return float(np.sort(counts)[-2:].sum() / len(pixels))
+
+
+def _text_regions(frame: np.ndarray, ink: np.ndarray, stroke_ink: np.ndarray,
+                  settings: DetectorSettings, veto
+                  ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The regions of ``ink`` that draw text on ``frame``: their ink and line strokes.
+
+    ``ink`` is grouped into regions (a closing along the text direction,
+    connected components); a region small enough, with enough line strokes of
+    ``stroke_ink`` that pass :func:`_is_text`, is kept unless ``veto(labels,
+    candidates)`` (bool arrays over the labels) rules it out; then the regions
+    with a few line strokes beside kept ones (the other words of the subtitle).
+    """
+    if np.count_nonzero(stroke_ink) < settings.min_line_strokes:
+        return None
+    joined = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE,
+                              np.ones((3, settings.join_width), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    lines = text_lines(stroke_ink)
+    on_lines = np.bincount(labels[lines], minlength=count)
+    small = stats[:, 2] * stats[:, 3] <= MAX_REGION_FRACTION * ink.size
+    candidates = (on_lines >= settings.min_line_strokes) & small
+    candidates[0] = False
+    if not candidates.any():
+        return None
+    candidates &= ~veto(labels, candidates)
+    keep = np.zeros(count, bool)
+    for label in np.flatnonzero(candidates):
+        keep[label] = _is_text(frame, lines & (labels == label), settings)
+    if not keep.any():
+        return None
+    # the other words of the same subtitle: regions with a few line strokes beside kept ones
+    height = int(stats[keep, 3].max())
+    near = cv2.dilate(keep[labels].astype(np.uint8), _square(height)).astype(bool)
+    beside = np.bincount(labels[near], minlength=count) > 0
+    keep |= beside & (on_lines >= settings.min_sibling_strokes) & small
+    keep[0] = False
+    region = keep[labels]
+    return region & ink, region & lines
 
 
 def text_ink(frames: np.ndarray, strokes: StrokeCache, span: tuple[int, int], ink: np.ndarray,
@@ -386,41 +514,74 @@ def text_ink(frames: np.ndarray, strokes: StrokeCache, span: tuple[int, int], in
         return None
     mid = (start + end - 1) // 2
     ink = ink & _appears(frames, (start, end), settings.min_jump)
-    stroke_ink = strokes[mid] & ink
-    if np.count_nonzero(stroke_ink) < settings.min_line_strokes:
+
+    def uncovered(labels: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        # text on these pixels before and after the event (past any fade), and no overlay
+        # colours, means the run is the picture a subtitle uncovered, not a subtitle
+        count = len(candidates)
+        on_lines = np.bincount(labels[text_lines(strokes[mid] & ink)], minlength=count)
+        around = np.zeros(count)
+        for t in (start - 1 - MAX_FADE_FRAMES, end + MAX_FADE_FRAMES):
+            if 0 <= t < n:
+                around = np.maximum(around, np.bincount(labels[text_lines(strokes[t] & ink)],
+                                                        minlength=count))
+        out = np.zeros(count, bool)
+        for label in np.flatnonzero(candidates & (REVEAL_RATIO * on_lines <= around)):
+            out[label] = _palette_share(frames[mid][(labels == label) & ink]) < OVERLAY_PALETTE
+        return out
+
+    return _text_regions(frames[mid], ink, strokes[mid] & ink, settings, uncovered)
+
+
+def still_text(frames: np.ndarray, value: np.ndarray, strokes: StrokeCache, still: np.ndarray,
+               settings: DetectorSettings) -> tuple[np.ndarray, np.ndarray] | None:
+    """The ink of a subtitle shown for the whole clip, and its line strokes, or None.
+
+    Timing cannot tell a layer shown throughout from a still part of the picture,
+    so the pixels ``still`` (bool ``(H, W)``) that hold for the whole clip are
+    kept only where they draw text (as :func:`text_ink`) and the picture around
+    their region moves: at least :data:`MOVING_AROUND` of the pixels within
+    :data:`AROUND_REACH` px of it change by more than ``min_jump`` over the clip.
+    Text on a still band over a moving picture is found; a still scene, or a
+    still sign in a still part of it, is not.
+
+    Parameters
+    ----------
+    frames : numpy.ndarray
+        uint8 ``(T, H, W, 3)``.
+    value : numpy.ndarray
+        ``(T, H, W)`` brightness of the clip (:func:`brightest`).
+    strokes : StrokeCache
+    still : numpy.ndarray
+        bool ``(H, W)``: the pixels whose run is the whole clip.
+    settings : DetectorSettings
+    """
+    mid = (len(frames) - 1) // 2
+    if np.count_nonzero(still) < settings.min_pixels:
         return None
-    joined = cv2.morphologyEx(ink.astype(np.uint8), cv2.MORPH_CLOSE,
-                              np.ones((3, settings.join_width), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-    lines = text_lines(stroke_ink)
-    on_lines = np.bincount(labels[lines], minlength=count)
-    # text on these pixels before and after the event (past any fade) means the run is
-    # the picture a subtitle uncovered, not a subtitle
-    around = np.zeros(count)
-    for t in (start - 1 - MAX_FADE_FRAMES, end + MAX_FADE_FRAMES):
-        if 0 <= t < n:
-            around = np.maximum(around, np.bincount(labels[text_lines(strokes[t] & ink)],
-                                                    minlength=count))
-    small = stats[:, 2] * stats[:, 3] <= MAX_REGION_FRACTION * ink.size
-    candidates = (on_lines >= settings.min_line_strokes) & small
-    candidates[0] = False
-    keep = np.zeros(count, bool)
-    for label in np.flatnonzero(candidates):
-        region = labels == label
-        if REVEAL_RATIO * on_lines[label] <= around[label] \
-                and _palette_share(frames[mid][region & ink]) < OVERLAY_PALETTE:
-            continue  # the picture a subtitle uncovered: text around, no overlay colours
-        keep[label] = _is_text(frames[mid], lines & region, settings)
-    if not keep.any():
-        return None
-    # the other words of the same subtitle: regions with a few line strokes beside kept ones
-    height = int(stats[keep, 3].max())
-    near = cv2.dilate(keep[labels].astype(np.uint8), _square(height)).astype(bool)
-    beside = np.bincount(labels[near], minlength=count) > 0
-    keep |= beside & (on_lines >= settings.min_sibling_strokes) & small
-    keep[0] = False
-    region = keep[labels]
-    return region & ink, region & lines
+    moving = (value.max(axis=0) - value.min(axis=0)) > settings.min_jump
+    # flat parts of a moving picture hold still too, and join the layer's ink into one
+    # region: only the ink within a line height of each block of text lines is looked at
+    zone = np.zeros_like(still)
+    for block in _blocks(line_bands(text_lines(strokes[mid] & still))):
+        reach = max(y1 - y0 for _, y0, _, y1 in block)
+        x0, y0 = min(b[0] for b in block) - reach, block[0][1] - reach
+        x1, y1 = max(b[2] for b in block) + reach, block[-1][3] + reach
+        zone[max(y0, 0):y1, max(x0, 0):x1] = True
+    still = still & zone
+
+    def still_around(labels: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        out = np.ones(len(candidates), bool)
+        top = round((1 - STILL_BAND) * len(labels))
+        for label in np.flatnonzero(candidates):
+            region = (labels == label).astype(np.uint8)
+            if region[:top].any():
+                continue  # not all in the bottom band, where subtitles shown throughout sit
+            ring = (cv2.dilate(region, _square(AROUND_REACH)) > 0) & (labels == 0)
+            out[label] = not ring.any() or moving[ring].mean() < MOVING_AROUND
+        return out
+
+    return _text_regions(frames[mid], still, strokes[mid] & still, settings, still_around)
 
 
 # --- step 3: footprint, boxes, shadows, fades --------------------------------------------
@@ -598,6 +759,23 @@ def _boxy(thick: np.ndarray) -> np.ndarray:
     return keep[labels].astype(np.uint8)
 
 
+def _calm(sample: np.ndarray, solid: np.ndarray) -> np.ndarray:
+    """Where the event's frames move less than the picture around its ink, bool ``(H, W)``.
+
+    A pixel that is part overlay, ``a·C + (1 − a)·Y``, moves ``1 − a`` times as
+    much as the picture ``Y``: its spread over the sampled frames ``sample``
+    (``(K, H, W)``) is compared with the mean spread of the pixels two to four px
+    out of the ink ``solid`` (uint8 ``(H, W)``), within :data:`FRINGE_AROUND` px.
+    """
+    spread = sample.std(axis=0)
+    outer = (cv2.dilate(solid, _square(4)) > cv2.dilate(solid, _square(2))).astype(np.float32)
+    size = (FRINGE_AROUND, FRINGE_AROUND)
+    around = cv2.boxFilter(spread * outer, -1, size, normalize=False)
+    count = cv2.boxFilter(outer, -1, size, normalize=False)
+    around = np.where(count > 0, around / np.maximum(count, 1), np.inf)
+    return spread <= FRINGE_CALM * around + FRINGE_NOISE
+
+
 def footprint(frames: np.ndarray, value: np.ndarray, text: np.ndarray, lines: np.ndarray,
               span: tuple[int, int], settings: DetectorSettings) -> np.ndarray:
     """Everything an event covers, bool ``(H, W)``, from its text ink and line strokes.
@@ -613,9 +791,10 @@ def footprint(frames: np.ndarray, value: np.ndarray, text: np.ndarray, lines: np
     ink = text.astype(np.uint8)
     kept = (ink & near) | _boxy(cv2.morphologyEx(ink, cv2.MORPH_OPEN, _square(THICK_INK)))
     solid = cv2.morphologyEx(kept, cv2.MORPH_CLOSE, _square(1))
-    fringe = (cv2.dilate(solid, _square(1)) > solid) & _appears(frames, span, FRINGE_JUMP)
-    covered = (solid > 0) | fringe
     sample = value[_spread(span[0], span[1] - 1, SAMPLE_FRAMES)].astype(np.float32)
+    fringe = (cv2.dilate(solid, _square(1)) > solid) & _appears(frames, span, FRINGE_JUMP) \
+        & _calm(sample, solid)
+    covered = (solid > 0) | fringe
     for block in _blocks(bands):
         covered |= snap_box(sample, block, settings.box_edge)
     shadow = drop_shadow(value, text, covered, span, max(2, round(SHADOW_REACH * height)),
@@ -685,8 +864,9 @@ class CaptionDetector:
         value = brightest(frames)
         strokes = StrokeCache(frames, s)
         events = []
+        whole = (0, len(frames))
         for tolerance in s.tolerances:
-            spans, inks = run_peaks(frames, tolerance, s)
+            spans, inks, still = run_peaks(frames, tolerance, s)
             for (start, end), ink in zip(spans, inks, strict=True):
                 found = text_ink(frames, strokes, (start, end), ink, s)
                 if found is None:
@@ -695,6 +875,9 @@ class CaptionDetector:
                 covered = footprint(frames, value, text, lines, (start, end), s)
                 first, last = fade_span(value, covered, lines, (start, end), s.fade_contrast)
                 events.append(CaptionEvent(first, last, covered))
+            found = still_text(frames, value, strokes, still, s)
+            if found is not None:
+                events.append(CaptionEvent(*whole, footprint(frames, value, *found, whole, s)))
         return events
 
     def detect(self, frames: np.ndarray) -> np.ndarray:
