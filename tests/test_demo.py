@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -58,6 +59,15 @@ def test_captions_speed_is_ranked(demo):
     out, manifest = demo
     board = json.loads((out / manifest["tracks"]["captions"]["leaderboard"]).read_text())
     assert "seconds_per_clip" in board["columns"]
+
+
+def test_captions_psnr_is_finite_as_in_the_challenge(demo):
+    # lossy clips and predictions, as the release and the submissions were: a mean of
+    # per-frame PSNRs that ranks methods (lossless ones left exact frames at inf)
+    out, manifest = demo
+    for method in manifest["tracks"]["captions"]["methods"].values():
+        scores = json.loads((out / method["scores"]).read_text())
+        assert isinstance(scores["psnr"], float) and math.isfinite(scores["psnr"])
 
 
 def test_caption_detection_is_measured(demo):
