@@ -29,7 +29,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from inpaintbench.data.captions.subtitles import DIFFICULTIES
 from inpaintbench.io.atomic import read_json, write_text_atomic
+from inpaintbench.scoring.leaderboard import METRIC_LABELS
 
 MANIFEST_JSON = "demo.json"
 REPORT_HTML = "report.html"
@@ -109,11 +111,13 @@ def _fmt(value: Any, digits: int = 4) -> str:
 
 def leaderboard_html(board: dict[str, Any], kinds: dict[str, str],
                      seconds: dict[str, float | None]) -> str:
-    """The leaderboard as an HTML table (floor methods greyed)."""
+    """The leaderboard as an HTML table (floor methods greyed), with each method's seconds
+    per sample unless the board already ranks them (captions' speed)."""
     columns = board["columns"]
+    timed = not any(c.startswith("seconds_per_") for c in columns)
     arrows = {"lower": "↓", "higher": "↑"}
-    head = "".join(f"<th>{_e(c.upper())} {arrows.get(board['directions'].get(c), '')}</th>"
-                   for c in columns)
+    head = "".join(f"<th>{_e(METRIC_LABELS.get(c, c))} "
+                   f"{arrows.get(board['directions'].get(c), '')}</th>" for c in columns)
     rows = []
     for row in board["rows"]:
         cells = []
@@ -122,17 +126,18 @@ def leaderboard_html(board: dict[str, Any], kinds: dict[str, str],
             rank = row["ranks"].get(column)
             rank_text = f" <span class='rank'>({rank:g})</span>" if rank is not None else ""
             cells.append(f"<td>{_fmt(value)}{rank_text}</td>")
+        if timed:
+            cells.append(f"<td>{_fmt(seconds.get(row['name']), 3)}</td>")
         kind = kinds.get(row["name"], "")
-        per_sample = seconds.get(row["name"])
         rows.append(f"<tr class='{_e(kind)}'><td>{row['position']}</td>"
                     f"<td class='name'>{_e(row['name'])}</td><td>{_e(kind)}</td>"
-                    f"<td>{row['mean_rank']:.2f}</td>{''.join(cells)}"
-                    f"<td>{_fmt(per_sample, 3)}</td></tr>")
+                    f"<td>{row['mean_rank']:.2f}</td>{''.join(cells)}</tr>")
     return (f"<table class='leaderboard' data-track='{_e(board['track'])}'><thead><tr><th>#</th>"
             f"<th class='name'>method</th><th>kind</th><th>mean rank</th>{head}"
-            f"<th>s / sample</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{'<th>s / sample</th>' if timed else ''}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
             f"<p class='note'>Rank = mean of the per-metric ranks ({', '.join(board['metrics'])})"
-            f"; ties: {_e(board['ties'])}. Time per sample on one core, from the run's "
+            f"; ties: {_e(board['ties'])}. Seconds per sample on one core, from the run's "
             f"timing.json.</p>")
 
 
@@ -210,7 +215,8 @@ def detection_table(detection: dict[str, dict[str, dict[str, float]]]) -> str:
     """Caption detection quality per method and difficulty class."""
     if not detection:
         return ""
-    classes = sorted({c for per in detection.values() for c in per})
+    found = {c for per in detection.values() for c in per}
+    classes = [c for c in DIFFICULTIES if c in found] + sorted(found - set(DIFFICULTIES))
     head = "".join(f"<th>{_e(c)}</th>" for c in classes)
     rows = "".join(
         f"<tr><td class='name'>{_e(m)}</td>" + "".join(
