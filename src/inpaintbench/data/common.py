@@ -15,10 +15,12 @@ from inpaintbench.io.atomic import atomic_path, read_json
 
 SPLITS = ("train", "val", "test")
 DATASET_JSON = "dataset.json"  # a built set's settings, sources and counts
+METADATA_JSON = "metadata.json"  # a built set's per-sample records (captions, fingerprints)
 PARTS_DIR = ".parts"  # one record per finished unit of work, for resuming
 STATS_JSON = "stats.json"  # a built set's statistics, beside its dataset.json
 STATS_PNG = "stats.png"
 
+Progress = Callable[[int, int], None]  # a build's progress callback: (done, total)
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from inpaintbench.data.common import run_parallel
+from inpaintbench.data.common import Progress, run_parallel
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import (
@@ -46,7 +46,6 @@ INPUT_SUFFIX = "_input"  # fingerprints release layout: <split>_input/
 CHUNK_SECONDS = 2.0  # timing.json is rewritten at most this often during a run
 SPLIT_NAMES = ("test", "val", "validation", "train", "training")
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

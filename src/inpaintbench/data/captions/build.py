@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,9 @@ import numpy as np
 from inpaintbench.data.captions.defaults import DefaultSource
 from inpaintbench.data.common import (
     DATASET_JSON,
+    METADATA_JSON,
     SPLITS,
+    Progress,
     check_fractions,
     check_resumable,
     hash_split,
@@ -53,10 +55,8 @@ from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
 CHALLENGE_SPLIT = (0.6, 0.2, 0.2)  # book §3.2: 60/20/20
 CHALLENGE_KEEP = 0.7  # book §3.2: the 70 % of clips with the most subtitles were kept
 MOTION_KINDS = ("pan", "zoom", "parallax", "handheld")
-METADATA_JSON = "metadata.json"
 FORMAT_VERSION = 1
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

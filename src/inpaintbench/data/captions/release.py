@@ -35,7 +35,6 @@ import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -47,6 +46,7 @@ from inpaintbench.data.captions.build import METADATA_JSON
 from inpaintbench.data.common import (
     DATASET_JSON,
     SPLITS,
+    Progress,
     check_resumable,
     part_path,
     run_parallel,
@@ -67,7 +67,6 @@ SPLIT_ALIASES = {"train": "train", "training": "train", "dev": "val", "developme
                  "final": "test", "testing": "test"}
 _SPLIT_NAME = re.compile(r"^([a-z]+?)[-_ ]?\d*$")  # train, training_3, train2, dev, test-1
 
-Progress = Callable[[int, int], None]
 
 
 def split_of_name(name: str) -> str | None:

@@ -31,14 +31,15 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from inpaintbench.data.common import (
     DATASET_JSON,
+    METADATA_JSON,
     SPLITS,
+    Progress,
     check_fractions,
     check_resumable,
     hash_split,
@@ -66,10 +67,8 @@ CHALLENGE_SPLIT = (75600 / 92400, 8400 / 92400, 8400 / 92400)
 RELEASE_SPLITS = {"train": "training", "val": "validation", "test": "test"}
 INPUT_SUFFIX = "_input"
 IMPRESSIONS_PER_FINGER = 3  # our default: several impressions of each finger
-METADATA_JSON = "metadata.json"
 FORMAT_VERSION = 1
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

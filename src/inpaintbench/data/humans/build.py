@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ import numpy as np
 from inpaintbench.data.common import (
     DATASET_JSON,
     SPLITS,
+    Progress,
     check_fractions,
     check_resumable,
     hash_split,
@@ -63,7 +64,6 @@ THESIS_SPLIT = (0.6, 0.2, 0.2)  # seed 003 §2 (the book's release used 70/15/15
 BOOK_SPLIT = (0.7, 0.15, 0.15)
 FORMAT_VERSION = 1
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

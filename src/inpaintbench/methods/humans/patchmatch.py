@@ -204,6 +204,20 @@ def _vote(image: np.ndarray, hole: np.ndarray, targets: np.ndarray, nnf: np.ndar
 
 
 @njit(cache=True)
+def _next_layer(filled: np.ndarray, layer: np.ndarray) -> int:
+    """Write the onion's next layer — every unfilled pixel with a filled 8-neighbour — into
+    ``layer`` (int (≥ n, 2), rows ``(y, x)``) and return its size ``n`` (0: all filled)."""
+    height, width = filled.shape
+    size = 0
+    for y in range(height):
+        for x in range(width):
+            if not filled[y, x] and filled[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].any():
+                layer[size, 0], layer[size, 1] = y, x
+                size += 1
+    return size
+
+
+@njit(cache=True)
 def _onion_fill(image: np.ndarray, hole: np.ndarray) -> None:
     """Fill ``hole`` from its border inwards, each pixel the mean of its filled 8-neighbours.
 
@@ -214,12 +228,7 @@ def _onion_fill(image: np.ndarray, hole: np.ndarray) -> None:
     filled = ~hole
     layer = np.empty((hole.sum(), 2), np.int64)
     while True:
-        size = 0
-        for y in range(height):
-            for x in range(width):
-                if not filled[y, x] and filled[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].any():
-                    layer[size, 0], layer[size, 1] = y, x
-                    size += 1
+        size = _next_layer(filled, layer)
         if size == 0:
             return
         for i in range(size):
@@ -266,12 +275,7 @@ def _onion_peel(image: np.ndarray, hole: np.ndarray, valid: np.ndarray, sources:
     count = np.count_nonzero(hole)
     layer = np.empty((count, 2), np.int64)
     while True:
-        size = 0
-        for y in range(height):
-            for x in range(width):
-                if not filled[y, x] and filled[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].any():
-                    layer[size, 0], layer[size, 1] = y, x
-                    size += 1
+        size = _next_layer(filled, layer)
         if size == 0:
             return
         for i in range(size):
