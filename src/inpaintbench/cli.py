@@ -1,47 +1,113 @@
-"""The ``inpaintbench`` command: a thin shell over the library."""
+"""The ``inpaintbench`` command: a thin shell over the library.
+
+Exit codes, and what bad input gets, are in :mod:`inpaintbench.cli_common`
+(``EXIT_CODES``) and the README's "When something is wrong" section.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from inpaintbench import __version__
+from inpaintbench.cli_common import (
+    EXIT_OK,
+    choice,
+    console,
+    err_console,
+    in_range,
+    output_folder,
+    positive,
+    progress_bar,
+    run_app,
+    say,
+    warn,
+    workers_option,
+)
 from inpaintbench.data.cli import data_app
-from inpaintbench.errors import BrokenReferenceError, InpaintBenchError
 from inpaintbench.tracks import CLIP_FRAMES, Track
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="The ChaLearn LAP inpainting challenge: datasets, methods, scoring, "
                        "leaderboards. Tracks: humans (1), captions (2), fingerprints (3).")
 app.add_typer(data_app, name="data")
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)  # error lines carry paths: never wrap them
 
-EXIT_BAD_INPUT = 2  # a missing or malformed file given by the user
-EXIT_BROKEN_REFERENCE = 3  # the reference set itself is broken: no score is possible
+X264_CRF_RANGE = (0, 51)  # x264's CRF scale: 0 lossless … 51 worst
+
+# Library keyword → the flag that sets it, for errors raised past the door.
+FLAGS = {"directions": "--direction", "metrics": "--metrics", "reference": "--reference",
+         "preset": "--preset", "ties": "--ties", "method": "--method", "split": "--split",
+         "keep_fraction": "--keep", "difficulty": "--difficulty", "frames": "--frames"}
 
 
-def _track(value: str) -> Track:
+def _track(value: str | None) -> Track | None:
+    if value is None:
+        return None
     try:
         return Track.parse(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-
-
-def _progress(description: str) -> Progress:
-    return Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=err_console, transient=True)
+        raise typer.BadParameter(str(exc), param_hint="--track") from exc
 
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"inpaintbench {__version__}")
+        say(f"inpaintbench {__version__}")
         raise typer.Exit()
+
+
+def _metric_list(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [m.strip() for m in value.split(",")]
+    if not all(names):
+        raise typer.BadParameter(f"{value!r}: give metric names separated by commas, "
+                                 "e.g. mse,psnr", param_hint="--metrics")
+    return names
+
+
+def _directions(values: list[str] | None) -> list[str] | None:
+    from inpaintbench.scoring.leaderboard import parse_directions
+
+    try:
+        parse_directions(values or [])
+    except ValueError as exc:
+        raise typer.BadParameter(str(getattr(exc, "rule", exc)),
+                                 param_hint="--direction") from exc
+    return values
+
+
+def _pose_choices() -> tuple[str, ...]:
+    from inpaintbench.scoring.humans import POSE_CHOICES
+
+    return POSE_CHOICES
+
+
+def _pose_references() -> tuple[str, ...]:
+    from inpaintbench.scoring.humans import POSE_REFERENCES
+
+    return POSE_REFERENCES
+
+
+def _presets() -> tuple[str, ...]:
+    from inpaintbench.scoring.leaderboard import PRESETS
+
+    return tuple(PRESETS)
+
+
+def _tie_rules() -> tuple[str, ...]:
+    from inpaintbench.scoring.leaderboard import TIE_RULES
+
+    return TIE_RULES
+
+
+def _demo_sizes() -> tuple[str, ...]:
+    from inpaintbench.demo import SIZES
+
+    return tuple(SIZES)
 
 
 @app.callback()
@@ -53,20 +119,23 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 @app.command()
 def score(
     track: Annotated[str, typer.Option(
-        "--track", "-t", help="humans|captions|fingerprints or 1|2|3")],
+        "--track", "-t", callback=_track, help="humans|captions|fingerprints or 1|2|3")],
     ref: Annotated[Path, typer.Option(help="Reference set in the track's release layout.")],
     pred: Annotated[Path, typer.Option(help="Prediction folder (<name>.png / <clip>.mp4).")],
-    out: Annotated[Path | None, typer.Option(help="Write scores.json and scores.txt here.")]
-    = None,
+    out: Annotated[Path | None, typer.Option(
+        callback=output_folder(), help="Write scores.json and scores.txt here.")] = None,
     name: Annotated[str | None, typer.Option(help="Submission name (default: the folder's).")]
     = None,
     split: Annotated[str | None, typer.Option(help="Fingerprints: which <split>_ground-truth.")]
     = None,
-    frames: Annotated[int, typer.Option(help="Captions: frames scored per clip.")] = CLIP_FRAMES,
+    frames: Annotated[int, typer.Option(callback=positive("--frames"),
+                                        help="Captions: frames scored per clip.")] = CLIP_FRAMES,
     pose: Annotated[str, typer.Option(
+        callback=choice("--pose", _pose_choices),
         help="Humans: pose estimator of WNJD — auto (BlazePose if the pose extra is "
              "installed), blazepose, or none.")] = "auto",
     pose_reference: Annotated[str, typer.Option(
+        callback=choice("--pose-reference", _pose_references),
         help="Humans: the original's joints from the 'estimator' run on Y/, or from the "
              "set's joints.json 'annotations'.")] = "estimator",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
@@ -75,14 +144,8 @@ def score(
     """Score a prediction folder exactly as the challenge's scoring program did."""
     from inpaintbench.reports.console import print_score
     from inpaintbench.scoring import score as score_fn
-    from inpaintbench.scoring.humans import POSE_CHOICES, POSE_REFERENCES
 
-    chosen = _track(track)
-    if pose not in POSE_CHOICES:
-        raise typer.BadParameter(f"--pose must be one of {', '.join(POSE_CHOICES)}, got {pose!r}")
-    if pose_reference not in POSE_REFERENCES:
-        raise typer.BadParameter(f"--pose-reference must be one of {', '.join(POSE_REFERENCES)}, "
-                                 f"got {pose_reference!r}")
+    chosen = Track.parse(track)
     options: dict = {"name": name}
     if chosen is Track.HUMANS:
         options["pose"] = pose
@@ -91,20 +154,19 @@ def score(
         options["frames"] = frames
     if chosen is Track.FINGERPRINTS:
         options["split"] = split
-    with _progress(f"scoring {chosen.value}") as bar:
+    with progress_bar(f"scoring {chosen.value}") as bar:
         task = bar.add_task("score", total=None)
         options["progress"] = lambda done, total: bar.update(task, completed=done, total=total)
         result = score_fn(chosen, ref, pred, **options)
     if quiet:
-        console.print(" ".join(f"{k}={v:.6g}" for k, v in {**result.metrics,
-                                                         **result.secondary}.items()))
+        say(" ".join(f"{k}={v:.6g}" for k, v in {**result.metrics, **result.secondary}.items()))
         for notice in result.settings.get("notices", []):
-            err_console.print(f"[yellow]notice:[/] {notice}")
+            warn("notice", notice)
     else:
         print_score(result, console)
     if out is not None:
         json_path, txt_path = result.write(out)
-        console.print(f"wrote {json_path} and {txt_path}")
+        say(f"wrote {json_path} and {txt_path}")
 
 
 @app.command()
@@ -112,50 +174,54 @@ def leaderboard(
     scores: Annotated[list[str], typer.Argument(
         help="scores.json files, folders holding one, table files, or book:<table>.")],
     direction: Annotated[list[str] | None, typer.Option(
-        "--direction", "-d", help="METRIC=higher|lower, overriding the default.")] = None,
+        "--direction", "-d", callback=_directions,
+        help="METRIC=higher|lower, overriding the default.")] = None,
     preset: Annotated[str | None, typer.Option(
+        callback=choice("--preset", _presets),
         help="Direction preset: historical-2018 ranks track-2 DSSIM higher-better.")] = None,
-    ties: Annotated[str, typer.Option(help="min (ties share a rank), average or ordinal.")]
+    ties: Annotated[str, typer.Option(callback=choice("--ties", _tie_rules),
+                                      help="min (ties share a rank), average or ordinal.")]
     = "min",
     metrics: Annotated[str | None, typer.Option(
         help="Comma-separated metrics to rank on (default: the track's).")] = None,
     reference: Annotated[list[str] | None, typer.Option(
         help="Baseline names ranked beside, not among, the participants.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Write leaderboard.csv and leaderboard.json here.")] = None,
+        "--out", callback=output_folder(),
+        help="Write leaderboard.csv and leaderboard.json here.")] = None,
 ) -> None:
     """Rank submissions: one rank per metric, final rank = mean of ranks."""
     from inpaintbench.scoring import leaderboard as lb
 
-    if ties not in lb.TIE_RULES:
-        raise typer.BadParameter(f"--ties must be one of {', '.join(lb.TIE_RULES)}")
     board = lb.leaderboard_from_files(
         scores, directions=lb.parse_directions(direction or []), preset=preset, ties=ties,
-        metrics=metrics.split(",") if metrics else None, reference=reference or ())
+        metrics=_metric_list(metrics), reference=reference or ())
     console.print(lb.leaderboard_table(board))
     if out is not None:
         json_path, csv_path = lb.write_leaderboard(board, out)
-        console.print(f"wrote {json_path} and {csv_path}")
+        say(f"wrote {json_path} and {csv_path}")
 
 
 @app.command("methods")
 def list_methods(
     track: Annotated[str | None, typer.Option(
-        "--track", "-t", help="Only this track: humans|captions|fingerprints or 1|2|3.")]
-    = None,
+        "--track", "-t", callback=_track,
+        help="Only this track: humans|captions|fingerprints or 1|2|3.")] = None,
 ) -> None:
     """List every method with its track, kind and a one-line description."""
     from rich.table import Table
+    from rich.text import Text
 
     from inpaintbench.methods.registry import entries
 
     table = Table("track", "method", "kind", "description")
-    for entry in entries(_track(track) if track else None):
+    for entry in entries(track):
         info = entry.info
-        description = info.description + (f" [dim]({info.reference})[/]" if info.reference
-                                           else "")
+        description = Text(info.description)
+        if info.reference:
+            description.append(f" ({info.reference})", style="dim")
         if entry.missing:
-            description += f" [yellow]unavailable: {entry.missing}[/]"
+            description.append(f" unavailable: {entry.missing}", style="yellow")
         table.add_row(info.track.value, info.name, info.kind, description)
     console.print(table)
 
@@ -163,70 +229,63 @@ def list_methods(
 @app.command()
 def run(
     track: Annotated[str, typer.Option(
-        "--track", "-t", help="humans|captions|fingerprints or 1|2|3")],
+        "--track", "-t", callback=_track, help="humans|captions|fingerprints or 1|2|3")],
     method: Annotated[str, typer.Option("--method", "-m", help="See `inpaintbench methods`.")],
     data: Annotated[Path, typer.Option(help="A set in the track's release layout (or a split).")],
-    out: Annotated[Path, typer.Option("--out", help="The prediction folder.")],
+    out: Annotated[Path, typer.Option("--out", callback=output_folder(),
+                                      help="The prediction folder.")],
     split: Annotated[str | None, typer.Option(
         help="The split to run on when DATA holds several.")] = None,
-    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
-    = None,
+    workers: Annotated[int | None, typer.Option(
+        callback=workers_option, help="Processes (default: all cores).")] = None,
     crf: Annotated[int | None, typer.Option(
+        callback=in_range("--crf", *X264_CRF_RANGE),
         help="Captions: write predicted clips lossy at this x264 CRF (default: lossless).")]
     = None,
 ) -> None:
     """Run a method over a set: predictions in the release layout, timed, resumable."""
     from inpaintbench.methods.run import run_method
 
-    chosen = _track(track)
-    try:
-        with _progress(f"{chosen.value} · {method}") as bar:
-            task = bar.add_task("samples", total=None)
-            summary = run_method(chosen, method, data, out, split=split, workers=workers,
-                                 crf=crf, progress=lambda done, total: bar.update(
-                                     task, completed=done, total=total))
-    except (KeyError, RuntimeError) as exc:
-        err_console.print(f"[bold red]error:[/] {exc.args[0]}")
-        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    chosen = Track.parse(track)
+    with progress_bar(f"{chosen.value} · {method}") as bar:
+        task = bar.add_task("samples", total=None)
+        summary = run_method(chosen, method, data, out, split=split, workers=workers,
+                             crf=crf, progress=lambda done, total: bar.update(
+                                 task, completed=done, total=total))
     for sample, problem in summary.problems.items():
-        err_console.print(f"[yellow]skipped {sample}:[/] {problem}")
-    console.print(summary.describe())
+        warn(f"skipped {sample}", problem)
+    say(summary.describe())
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Where the demo writes its sets and scores.")]
+    out: Annotated[Path, typer.Option("--out", callback=output_folder(),
+                                      help="Where the demo writes its sets and scores.")]
     = Path("demo-out"),
-    size: Annotated[str, typer.Option(help="small (a few minutes on 2 cores), medium or large.")]
-    = "small",
-    workers: Annotated[int | None, typer.Option(help="Processes (default: all cores).")]
-    = None,
+    size: Annotated[str, typer.Option(
+        callback=choice("--size", _demo_sizes),
+        help="small (a few minutes on 2 cores), medium or large.")] = "small",
+    workers: Annotated[int | None, typer.Option(
+        callback=workers_option, help="Processes (default: all cores).")] = None,
 ) -> None:
     """The main job: build a set per track, run every method, score, rank, write report.html."""
-    from inpaintbench.demo import SIZES, run_demo
+    from inpaintbench.demo import run_demo
 
-    if size not in SIZES:
-        raise typer.BadParameter(f"--size must be one of {', '.join(SIZES)}")
-    steps = Progress(TextColumn("demo · {task.description}"), BarColumn(), MofNCompleteColumn(),
-                     console=err_console, transient=True)
-    with steps as bar:
+    with progress_bar("demo", steps=True) as bar:
         task = bar.add_task("building the humans set", total=None)
         run_demo(out, size=size, workers=workers, console=console,
                  progress=lambda label, done, total: bar.update(
                      task, completed=done, total=total, description=label))
 
 
-def main() -> None:
-    """Entry point: run the app and turn known errors into one clear line."""
-    try:
-        app()
-    except BrokenReferenceError as exc:
-        err_console.print(f"[bold red]broken reference:[/] {exc}")
-        sys.exit(EXIT_BROKEN_REFERENCE)
-    except InpaintBenchError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}")
-        sys.exit(EXIT_BAD_INPUT)
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the app; every error becomes one line and an exit code."""
+    code = run_app(app, argv, flags=FLAGS)
+    if code != EXIT_OK:
+        sys.exit(code)
 
+
+__all__ = ["app", "err_console", "main"]
 
 if __name__ == "__main__":
     main()

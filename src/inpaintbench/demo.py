@@ -30,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
-from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import read_json, write_json_atomic
+from inpaintbench.errors import InputError, OptionError
+from inpaintbench.io.atomic import write_json_atomic
+from inpaintbench.io.outdir import LOCK_NAME, FolderLock, check_output_folder
 from inpaintbench.tracks import Track
 
 DEMO_SEED = 2018
@@ -152,11 +154,12 @@ def _detection(data: Path, metadata: Path, methods: list[str]) -> dict[str, Any]
 
     from inpaintbench.data.captions.render import decode_masks
     from inpaintbench.data.captions.stats import _class_of
+    from inpaintbench.data.metadata import read_captions_metadata
     from inpaintbench.io.media import read_video
     from inpaintbench.methods.registry import create
     from inpaintbench.tracks import CLIP_FRAMES, CLIP_SIZE
 
-    clips = read_json(metadata)["clips"]
+    clips = read_captions_metadata(metadata.parent)["clips"]
     # methods sharing one detector (equal settings) are measured once, under all their names
     detectors: list[tuple[Any, list[str]]] = []
     for name in methods:
@@ -211,6 +214,22 @@ def _real_prints(out: Path, methods: list[str]) -> dict[str, Any] | None:
     return {"inputs": inputs, "predictions": predictions}
 
 
+# What a demo folder holds (see the module docstring); anything else is not ours.
+DEMO_ENTRIES = frozenset({"sets", "predictions", "scores", "leaderboards", "real", "demo.json",
+                          "report.html", LOCK_NAME})
+
+
+def check_demo_folder(out: Path) -> None:
+    """Refuse an ``out`` that holds anything but a demo's own files (a first run's, to reuse)."""
+    check_output_folder(out)
+    if out.is_dir():
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in DEMO_ENTRIES)
+        if foreign:
+            raise InputError(out, f"holds files that are not a demo's ({', '.join(foreign[:3])}"
+                             f"{', …' if len(foreign) > 3 else ''})",
+                             "choose a new or empty --out folder")
+
+
 def run_demo(out: str | Path, *, size: str = "small", workers: int | None = None,
              tracks: tuple[Track, ...] = tuple(Track), console: Console | None = None,
              progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
@@ -229,7 +248,7 @@ def run_demo(out: str | Path, *, size: str = "small", workers: int | None = None
     )
 
     if size not in SIZES:
-        raise ValueError(f"size must be one of {', '.join(SIZES)}, got {size!r}")
+        raise OptionError("size", f"{size!r} is not one of {', '.join(SIZES)}")
     out = Path(out)
     console = console or Console()
     started = time.perf_counter()
@@ -245,60 +264,63 @@ def run_demo(out: str | Path, *, size: str = "small", workers: int | None = None
         if progress:
             progress(label, done, total)
 
-    manifest: dict[str, Any] = {
-        "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "size": size,
-        "machine": {"description": machine_description(), "cores": os.cpu_count()},
-        "tracks": {}}
-    pose_cache: dict[Any, Any] = {}
-    for track in tracks:
-        if not methods[track]:
-            console.print(f"[yellow]{track.value}: no method can run here; skipped[/]")
-            continue
-        sets = out / "sets" / track.value
-        if track is Track.HUMANS:
-            data = build_humans_set(sets, workers)
-        elif track is Track.CAPTIONS:
-            data = build_captions_set(sets, chosen, workers)
-        else:
-            data = build_fingerprints_set(sets, chosen, workers)
-        step(f"{track.value}: set built")
-        entry: dict[str, Any] = {"number": track.number, "data": str(data.relative_to(out)),
-                                 "methods": {}, "notes": []}
-        score_files = []
-        for name in methods[track]:
-            pred = out / "predictions" / track.value / name
-            summary = run_method(track, name, data, pred, workers=workers,
-                                 crf=CAPTIONS_CRF if track is Track.CAPTIONS else None)
-            step(f"{track.value}: {name} run")
-            options: dict[str, Any] = {"name": name}
+    check_demo_folder(out)
+    with FolderLock(out, "demo"):
+        manifest: dict[str, Any] = {
+            "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "size": size,
+            "machine": {"description": machine_description(), "cores": os.cpu_count()},
+            "tracks": {}}
+        pose_cache: dict[Any, Any] = {}
+        for track in tracks:
+            if not methods[track]:
+                console.print(Text(f"{track.value}: no method can run here; skipped",
+                                   style="yellow"))
+                continue
+            sets = out / "sets" / track.value
             if track is Track.HUMANS:
-                options.update(pose="auto", pose_cache=pose_cache)
-            result = score(track, data, pred, **options)
-            json_path, _ = result.write(out / "scores" / track.value / name)
-            score_files.append(json_path)
-            step(f"{track.value}: {name} scored")
-            entry["methods"][name] = {"kind": kinds[track][name],
-                                      "pred": str(pred.relative_to(out)),
-                                      "scores": str(json_path.relative_to(out)),
-                                      "seconds_per_sample": summary.seconds_per_sample}
-            entry["notes"] += [n for n in result.settings.get("notices", [])
-                               if n not in entry["notes"]]
-        board = leaderboard_from_files(score_files)
-        console.print(leaderboard_table(board))
-        board_path, _ = write_leaderboard(board, out / "leaderboards", stem=track.value)
-        entry["leaderboard"] = str(board_path.relative_to(out))
-        if track is Track.CAPTIONS:
-            entry["metadata"] = str((sets / "metadata.json").relative_to(out))
-            entry["detection"] = _detection(data, sets / "metadata.json", methods[track])
-        if track is Track.FINGERPRINTS:
-            from inpaintbench.data.fingerprints.build import split_folders
+                data = build_humans_set(sets, workers)
+            elif track is Track.CAPTIONS:
+                data = build_captions_set(sets, chosen, workers)
+            else:
+                data = build_fingerprints_set(sets, chosen, workers)
+            step(f"{track.value}: set built")
+            entry: dict[str, Any] = {"number": track.number, "data": str(data.relative_to(out)),
+                                     "methods": {}, "notes": []}
+            score_files = []
+            for name in methods[track]:
+                pred = out / "predictions" / track.value / name
+                summary = run_method(track, name, data, pred, workers=workers,
+                                     crf=CAPTIONS_CRF if track is Track.CAPTIONS else None)
+                step(f"{track.value}: {name} run")
+                options: dict[str, Any] = {"name": name}
+                if track is Track.HUMANS:
+                    options.update(pose="auto", pose_cache=pose_cache)
+                result = score(track, data, pred, **options)
+                json_path, _ = result.write(out / "scores" / track.value / name)
+                score_files.append(json_path)
+                step(f"{track.value}: {name} scored")
+                entry["methods"][name] = {"kind": kinds[track][name],
+                                          "pred": str(pred.relative_to(out)),
+                                          "scores": str(json_path.relative_to(out)),
+                                          "seconds_per_sample": summary.seconds_per_sample}
+                entry["notes"] += [n for n in result.settings.get("notices", [])
+                                   if n not in entry["notes"]]
+            board = leaderboard_from_files(score_files)
+            console.print(leaderboard_table(board))
+            board_path, _ = write_leaderboard(board, out / "leaderboards", stem=track.value)
+            entry["leaderboard"] = str(board_path.relative_to(out))
+            if track is Track.CAPTIONS:
+                entry["metadata"] = str((sets / "metadata.json").relative_to(out))
+                entry["detection"] = _detection(data, sets / "metadata.json", methods[track])
+            if track is Track.FINGERPRINTS:
+                from inpaintbench.data.fingerprints.build import split_folders
 
-            entry["inputs"], entry["truths"] = split_folders("test")
-            entry["real"] = _real_prints(out, methods[track])
-        manifest["tracks"][track.value] = entry
-    manifest["seconds"] = time.perf_counter() - started
-    write_json_atomic(out / MANIFEST_JSON, manifest)
-    report = write_report(out)
-    console.print(f"report: {report}\nsets, predictions, scores and leaderboards are under "
-                  f"{out}/ (built in {manifest['seconds']:.0f} s)")
-    return manifest
+                entry["inputs"], entry["truths"] = split_folders("test")
+                entry["real"] = _real_prints(out, methods[track])
+            manifest["tracks"][track.value] = entry
+        manifest["seconds"] = time.perf_counter() - started
+        write_json_atomic(out / MANIFEST_JSON, manifest)
+        report = write_report(out)
+        console.print(Text(f"report: {report}\nsets, predictions, scores and leaderboards are "
+                           f"under {out}/ (built in {manifest['seconds']:.0f} s)"))
+        return manifest

@@ -1,4 +1,9 @@
-"""Errors that name the file, the rule it breaks, and what to do about it."""
+"""Errors that name the file (or option), the rule it breaks, and what to do about it.
+
+Every error the package raises on purpose derives from :class:`InpaintBenchError`;
+the command line turns each into one line and an exit code (see ``EXIT_CODES`` in
+:mod:`inpaintbench.cli_common`), never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -35,3 +40,46 @@ class InputError(InpaintBenchError, ValueError):
 
 class BrokenReferenceError(InputError):
     """The reference (ground truth) data itself is broken: scoring cannot go on."""
+
+
+class WrongSizeError(InputError):
+    """An image or video is not the size it must be; found from its header, before decoding.
+
+    Attributes
+    ----------
+    size, expected : (width, height)
+    """
+
+    def __init__(self, path: str | Path, size: tuple[int, int], expected: tuple[int, int],
+                 what: str = "image") -> None:
+        self.size, self.expected = tuple(size), tuple(expected)
+        super().__init__(path, f"{what} is {size[0]}×{size[1]}, expected "
+                               f"{expected[0]}×{expected[1]}")
+
+
+class OptionError(InpaintBenchError, ValueError):
+    """An option's value breaks a rule.
+
+    Parameters
+    ----------
+    option : str
+        The parameter's name as the library takes it (``"keep_fraction"``) or the
+        command line's flag (``"--keep"``); the command line prints the flag.
+    rule : str
+    hint : str, optional
+    """
+
+    def __init__(self, option: str, rule: str, hint: str = "") -> None:
+        self.option, self.rule, self.hint = option, rule, hint
+        message = f"{option}: {rule}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class BusyError(InputError):
+    """Another running command writes into the same output folder (its lock is held)."""
+
+
+class UnavailableError(InpaintBenchError, RuntimeError):
+    """What was asked for needs an optional package that is not installed here."""

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inpaintbench.errors import InputError
+from inpaintbench.errors import InputError, OptionError
 from inpaintbench.io.media import write_video
 from inpaintbench.methods.registry import available, create, entries
 from inpaintbench.methods.run import RUN_JSON, find_samples, run_method
@@ -66,7 +66,7 @@ def test_registry_lists_every_track_with_a_floor():
         assert all(info.description and info.track is track for info in infos)
         for info in infos:
             assert create(track, info.name).info == info
-    with pytest.raises(KeyError, match="the track has: "):
+    with pytest.raises(OptionError, match="the track has: "):
         create(Track.HUMANS, "no-such-method")
     assert len({(e.info.track, e.info.name) for e in entries()}) == len(entries())
 

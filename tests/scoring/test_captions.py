@@ -127,3 +127,34 @@ def test_timing_file_gives_seconds_per_clip(dataset):
     result = score_captions(ref, pred, frames=FRAMES)
     assert result.secondary == {"seconds_per_clip": 2.0}
     assert all(p.kind != "extra" for p in result.problems)
+
+
+# --- hostile clips: frame sizes from the container's header ----------------------------------
+
+
+def test_huge_prediction_clip_is_penalised_without_decoding(dataset):
+    import tracemalloc
+
+    ref, pred = dataset
+    write_video(pred / "clip1.mp4", np.zeros((3, 2048, 2048, 3), np.uint8))  # a few kB
+    tracemalloc.start()
+    try:
+        result = score_captions(ref, pred, frames=FRAMES, workers=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2048 * 2048 * 3  # not one of its frames was made (125 would be 1.5 GB)
+    by_name = {s["name"]: s for s in result.per_sample}
+    assert by_name["clip1"]["penalised"] and by_name["clip1"]["frames_scored"] == 0
+    assert not by_name["clip0"]["penalised"] and not by_name["clip2"]["penalised"]
+    (problem,) = result.problems
+    assert problem.kind == "wrong-size" and problem.sample == "clip1" and problem.penalised
+    assert "frames are 2048×2048, the reference's are 64×64" in problem.message
+
+
+def test_reference_clip_over_the_limit_is_refused_by_name(dataset):
+    ref, pred = dataset
+    write_video(ref / "Y" / "clip2.mp4", np.zeros((3, 2048, 2048, 3), np.uint8))
+    with pytest.raises(BrokenReferenceError, match=r"clip2\.mp4: reference clip is broken: "
+                                                   r"video frame is 2048×2048"):
+        score_captions(ref, pred, frames=FRAMES)

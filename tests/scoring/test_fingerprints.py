@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from inpaintbench.errors import BrokenReferenceError
+from inpaintbench.errors import BrokenReferenceError, OptionError
 from inpaintbench.scoring import reference
 from inpaintbench.scoring.fingerprints import score_fingerprints
 
@@ -90,7 +90,8 @@ def test_split_selection(dataset):
     with pytest.raises(BrokenReferenceError, match="--split"):
         score_fingerprints(root, pred)
     assert score_fingerprints(root, pred, split="test").n_penalised == 0
-    with pytest.raises(BrokenReferenceError, match="no ground truth"):
+    with pytest.raises(OptionError, match="no ground truth for split 'training'; it has test, "
+                       "validation"):
         score_fingerprints(root, pred, split="training")
 
 
@@ -99,3 +100,61 @@ def test_unreadable_ground_truth_is_a_broken_reference(dataset):
     (root / "test_ground-truth" / "f2.png").write_bytes(b"\x89PNG broken")
     with pytest.raises(BrokenReferenceError, match="f2.png"):
         score_fingerprints(root, pred)
+
+
+# --- hostile predictions and references: sizes from the header, every pixel format ----------
+
+
+def _bomb_png(path, width=30000, height=30000):
+    """A PNG header claiming ``width × height`` and no pixel data (57 bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
+        ">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_huge_header_prediction_is_unreadable_undecoded(dataset, monkeypatch):
+    import warnings
+
+    from PIL import ImageFile
+
+    root, pred = dataset
+    (pred / "f1.jpg").unlink()
+    _bomb_png(pred / "f1.png")
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: (decoded.append(self.size), load(self))[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Pillow's bomb warning never reaches us
+        result = score_fingerprints(root, pred)
+    assert (30000, 30000) not in decoded
+    by_name = {s["name"]: s for s in result.per_sample}
+    assert by_name["f1"]["penalised"] and by_name["f1"]["mse"] == np.inf
+    assert sum(s["penalised"] for s in result.per_sample) == 1  # the rest is scored
+    (problem,) = result.problems
+    assert problem.kind == "unreadable" and problem.sample == "f1"
+    assert "image is 30000×30000 (900 MP), more than the 50 MP" in problem.message
+
+
+def test_huge_header_ground_truth_is_refused_by_name(dataset):
+    root, pred = dataset
+    _bomb_png(root / "test_ground-truth" / "f3.png")
+    with pytest.raises(BrokenReferenceError, match=r"f3\.png: ground truth is broken: "
+                                                   r"image is 30000×30000"):
+        score_fingerprints(root, pred)
+
+
+def test_16_bit_grey_copy_of_the_truth_scores_zero(dataset):
+    root, pred = dataset
+    truth = _print(0)
+    (pred / "f0.jpg").unlink()
+    Image.fromarray(truth.astype(np.uint16) * 257).save(pred / "f0.png")
+    assert Image.open(pred / "f0.png").mode == "I;16"
+    by_name = {s["name"]: s for s in score_fingerprints(root, pred).per_sample}
+    assert by_name["f0"]["mse"] == 0.0 and by_name["f0"]["ssim"] == pytest.approx(1.0)

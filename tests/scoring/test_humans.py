@@ -94,11 +94,11 @@ def test_inconsistent_reference_is_refused(dataset):
     bad = dict(maskdata)
     bad[name] = [[0, 0, 10_000]]
     (ref / "maskdata.json").write_text(json.dumps(bad))
-    with pytest.raises(BrokenReferenceError, match="inside"):
+    with pytest.raises(BrokenReferenceError, match="reaches outside the 640×425 image"):
         score_humans(ref, pred)
     del bad[name]
     (ref / "maskdata.json").write_text(json.dumps(bad))
-    with pytest.raises(BrokenReferenceError, match="without mask"):
+    with pytest.raises(BrokenReferenceError, match="without an entry"):
         score_humans(ref, pred)
     (ref / "maskdata.json").write_text("{not json")
     with pytest.raises(BrokenReferenceError, match="not valid JSON"):
@@ -283,3 +283,72 @@ def test_blazepose_end_to_end_on_real_photos(dataset, tmp_path):
     assert 0.0 <= noisy.secondary["wnjd"] <= 1.0
     assert noisy.settings["pose_metric"]["estimator"] == "blazepose-full"
     assert sum(t["count"] for t in noisy.tables["wnjd_per_joint"].values()) >= 3 * 10
+
+
+# --- hostile predictions and references: sizes from the header, every pixel format ----------
+
+
+def _bomb_png(path, width=30000, height=30000):
+    """A PNG header claiming ``width × height`` and no pixel data (57 bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
+        ">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.fixture()
+def grey_set(tmp_path):
+    """Two grey 48×64 originals (a, b), each predicted by an exact 8-bit copy."""
+    rng = np.random.default_rng(5)
+    images = {n: np.repeat(rng.integers(0, 256, (48, 64, 1), np.uint8), 3, axis=2) for n in "ab"}
+    ref, pred = tmp_path / "ref", tmp_path / "pred"
+    _write_set(ref, images, {n: [[8, 8, 24], [20, 30, 16]] for n in images})
+    pred.mkdir()
+    for name, image in images.items():
+        Image.fromarray(image).save(pred / f"{name}.png")
+    return ref, pred, images
+
+
+def test_huge_header_prediction_is_penalised_undecoded(grey_set, monkeypatch):
+    import warnings
+
+    from PIL import ImageFile
+
+    ref, pred, _ = grey_set
+    _bomb_png(pred / "a.png")
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: (decoded.append(self.size), load(self))[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Pillow's bomb warning never reaches us
+        result = score_humans(ref, pred)
+    assert (30000, 30000) not in decoded
+    by_name = {s["name"]: s for s in result.per_sample}
+    assert by_name["a"]["penalised"] and by_name["a"]["mse"] == np.inf
+    assert not by_name["b"]["penalised"] and by_name["b"]["mse"] == 0.0
+    (problem,) = [p for p in result.problems if p.sample == "a"]
+    assert problem.kind == "wrong-size" and problem.penalised
+    assert "30000×30000, the original is 64×48" in problem.message
+
+
+def test_huge_header_reference_is_refused_by_name(grey_set):
+    ref, pred, _ = grey_set
+    _bomb_png(ref / "Y" / "b.png")
+    with pytest.raises(BrokenReferenceError, match=r"b\.png: reference image is broken: "
+                                                   r"image is 30000×30000"):
+        score_humans(ref, pred)
+
+
+def test_16_bit_grey_copy_of_the_original_scores_zero(grey_set):
+    ref, pred, images = grey_set
+    Image.fromarray(images["a"][..., 0].astype(np.uint16) * 257).save(pred / "a.png")
+    assert Image.open(pred / "a.png").mode == "I;16"
+    result = score_humans(ref, pred)
+    assert result.metrics["mse"] == 0.0 and result.metrics["dssim"] == pytest.approx(0, abs=1e-12)
+    assert not result.problems

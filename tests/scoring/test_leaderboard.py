@@ -6,17 +6,22 @@ import csv
 import io
 import json
 import math
+import os
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
-from inpaintbench.errors import InputError
+from inpaintbench.errors import InputError, OptionError
 from inpaintbench.io.atomic import write_json_atomic
 from inpaintbench.scoring import leaderboard as lbmod
 from inpaintbench.scoring.leaderboard import (
     BOOK_TABLES,
     DEFAULT_DIRECTIONS,
+    METRIC_RANGES,
+    NON_METRIC_KEYS,
     PRESETS,
     Entry,
     Leaderboard,
@@ -226,7 +231,7 @@ def test_caller_chooses_the_metrics():
     entries = [captions("a", 0.001, 30.0, 0.05), captions("b", 0.002, 31.0, 0.04)]
     lb = build_leaderboard("captions", entries, metrics=["psnr"])
     assert lb.metrics == ("psnr",) and [r.name for r in lb.rows] == ["b", "a"]
-    with pytest.raises(InputError, match="has no 'wnjd' value"):
+    with pytest.raises(InputError, match="no 'wnjd' value"):
         build_leaderboard("captions", entries, metrics=["mse", "wnjd"])
     custom = [Entry("a", {"lpips": 0.2}), Entry("b", {"lpips": 0.1})]
     with pytest.raises(ValueError, match="no direction for metric 'lpips'"):
@@ -345,6 +350,438 @@ def test_table_file_and_book_prefix(tmp_path):
     assert [r.name for r in book.rows][:2] == ["SanghyunWoo", "hcilab"]
     with pytest.raises(InputError, match="not a packaged book table"):
         read_score_file("book:table99")
+
+
+# --- hostile files: values ----------------------------------------------------------
+
+
+def write_raw(path, text: str):
+    """Write ``text`` as is (no ``to_jsonable``: the file may be malformed on purpose)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def scores_text(track="captions", name=None, **values: str) -> str:
+    """A scores.json body; ``values`` are raw JSON texts (``'"inf"'``, ``"NaN"``, ``"-1"``)."""
+    fields = [f'"track": "{track}"'] + ([f'"name": {json.dumps(name)}'] if name else [])
+    fields += [f'"{key}": {text}' for key, text in values.items()]
+    fields += ['"n_samples": 10', '"n_penalised": 0', '"per_sample": []']
+    return "{" + ", ".join(fields) + "}"
+
+
+def table_text(track: str, *entries: str) -> str:
+    return f'{{"track": "{track}", "entries": [{", ".join(entries)}]}}'
+
+
+# The values of every known metric's range that pass, and some that must not.
+TRACK_OF = {"mse": "captions", "psnr": "captions", "dssim": "captions", "ssim": "fingerprints",
+            "ssim_dr1": "fingerprints", "wnjd": "humans", "seconds_per_clip": "captions"}
+IN_RANGE = [("mse", "0", 0.0), ("mse", '"inf"', math.inf), ("mse", "1e999", math.inf),
+            ("mse", "1" + "0" * 400, math.inf), ("psnr", "0.0", 0.0),
+            ("psnr", '"inf"', math.inf), ("psnr", "Infinity", math.inf), ("dssim", "0", 0.0),
+            ("dssim", "1", 1.0), ("ssim", "-1", -1.0), ("ssim", "1", 1.0),
+            ("ssim_dr1", "-1.0", -1.0), ("wnjd", "0", 0.0), ("wnjd", "123.5", 123.5),
+            ("seconds_per_clip", "0", 0.0)]
+OUT_OF_RANGE = [("mse", '"nan"'), ("mse", "NaN"), ("mse", "-0.001"), ("mse", '"-inf"'),
+                ("psnr", "-1"), ("psnr", '"nan"'), ("psnr", '"-inf"'), ("dssim", "-0.1"),
+                ("dssim", "1.5"), ("dssim", '"inf"'), ("ssim", "-1.5"), ("ssim", "1.01"),
+                ("ssim", '"inf"'), ("ssim_dr1", "2"), ("ssim_dr1", '"NaN"'), ("wnjd", '"inf"'),
+                ("wnjd", "-0.1"), ("wnjd", '"nan"'), ("seconds_per_clip", '"inf"'),
+                ("seconds_per_clip", "-1"), ("seconds_per_clip", "-Infinity")]
+NOT_A_NUMBER = ["true", "false", '"low"', '"0.1"', "[0.1]", '{"mean": 0.1}', '"Inf"']
+
+
+def test_every_known_metric_has_a_range():
+    assert set(METRIC_RANGES) == set(DEFAULT_DIRECTIONS)
+    assert math.inf in METRIC_RANGES["mse"] and math.inf in METRIC_RANGES["psnr"]
+    assert math.inf not in METRIC_RANGES["wnjd"] and -0.0 in METRIC_RANGES["wnjd"]
+    assert all(math.nan not in r and -math.inf not in r for r in METRIC_RANGES.values())
+    assert str(METRIC_RANGES["dssim"]) == "in [0, 1]"
+    assert str(METRIC_RANGES["seconds_per_clip"]) == "finite and ≥ 0"
+
+
+@pytest.mark.parametrize(("metric", "text", "expected"), IN_RANGE)
+@pytest.mark.parametrize("layout", ["scores", "table"])
+def test_values_in_range_are_read(tmp_path, layout, metric, text, expected):
+    track = TRACK_OF[metric]
+    body = (scores_text(track, **{metric: text}) if layout == "scores" else
+            table_text(track, f'{{"name": "x", "{metric}": {text}}}'))
+    _, [entry] = read_score_file(write_raw(tmp_path / "scores.json", body))
+    assert entry.values[metric] == expected
+
+
+@pytest.mark.parametrize(("metric", "text"), OUT_OF_RANGE)
+@pytest.mark.parametrize("layout", ["scores", "table"])
+def test_values_out_of_range_are_refused_naming_file_entry_and_metric(tmp_path, layout, metric,
+                                                                      text):
+    track = TRACK_OF[metric]
+    body = (scores_text(track, name="team", **{metric: text}) if layout == "scores" else
+            table_text(track, '{"name": "ok", "mse": 0.1}',
+                       f'{{"name": "team", "{metric}": {text}}}'))
+    path = write_raw(tmp_path / "sub" / "scores.json", body)
+    with pytest.raises(InputError, match=f"'{metric}' must be ") as info:
+        leaderboard_from_files([path])
+    assert info.value.path == path and str(path) in str(info.value)
+    assert "'team'" in str(info.value) and str(METRIC_RANGES[metric]) in str(info.value)
+    if layout == "table":
+        assert "entry 2 ('team')" in str(info.value)
+
+
+@pytest.mark.parametrize("text", NOT_A_NUMBER)
+@pytest.mark.parametrize("layout", ["scores", "table"])
+def test_known_metric_that_is_no_number_is_refused(tmp_path, layout, text):
+    body = (scores_text(name="team", mse=text, psnr="30", dssim="0.1") if layout == "scores"
+            else table_text("captions", f'{{"name": "team", "mse": {text}}}'))
+    path = write_raw(tmp_path / "scores.json", body)
+    with pytest.raises(InputError, match="'mse' must be a number") as info:
+        read_score_file(path)
+    assert info.value.path == path and "'team'" in str(info.value)
+    if text in ("true", "false"):
+        assert f"a boolean {text}" in str(info.value)
+
+
+def test_null_is_a_missing_value_not_an_error(tmp_path):
+    path = write_raw(tmp_path / "a.json", scores_text(mse="null", psnr="30", dssim="0.1"))
+    _, [entry] = read_score_file(path)
+    assert "mse" not in entry.values
+
+
+def test_penalised_and_perfect_entries_rank_from_files(tmp_path):
+    """The two infinities the challenge produces are accepted, and rank where they must."""
+    paths = [write_raw(tmp_path / "missing.json", scores_text(mse='"inf"', psnr="0",
+                                                              dssim="0.5")),
+             write_raw(tmp_path / "good.json", scores_text(mse="0.002", psnr="30", dssim="0.05")),
+             write_raw(tmp_path / "perfect.json", scores_text(mse="0", psnr='"inf"', dssim="0"))]
+    lb = leaderboard_from_files(paths)
+    assert [r.name for r in lb.rows] == ["perfect", "good", "missing"]
+    assert lb.row("missing").values["mse"] == math.inf
+    assert lb.row("perfect").values["psnr"] == math.inf
+
+
+def test_the_scorers_own_file_reads_back(tmp_path):
+    from inpaintbench.scoring.result import ScoreResult
+
+    result = ScoreResult(track=Track.HUMANS, name="inf", metrics={"mse": math.inf, "psnr": 0.0,
+                                                                  "dssim": 0.5},
+                         per_sample=[{"name": "0001", "penalised": True}],
+                         secondary={"wnjd": 1.0})
+    path, _ = result.write(tmp_path / "run")
+    _, [entry] = read_score_file(path)
+    assert entry.name == "inf"
+    assert entry.values == {"mse": math.inf, "psnr": 0.0, "dssim": 0.5, "wnjd": 1.0}
+
+
+def test_bookkeeping_keys_are_not_metrics(tmp_path):
+    path = score_file(tmp_path / "a", mse=0.001, psnr=30.0, dssim=0.05)  # n_samples = 10 ...
+    _, [entry] = read_score_file(path)
+    assert set(entry.values) == {"mse", "psnr", "dssim"}
+    assert not set(NON_METRIC_KEYS) & set(entry.values)
+    for key in ("n_samples", "n_penalised"):
+        with pytest.raises(OptionError, match="not a metric") as info:
+            leaderboard_from_files([path], metrics=[key], directions={key: "higher"})
+        assert info.value.option == "metrics"
+    _, [book] = read_score_file(write_raw(tmp_path / "t.json", table_text(
+        "captions", '{"name": "a", "mse": 0.1, "published_rank": 1.0}')))
+    assert book.values == {"mse": 0.1}
+
+
+def test_custom_metrics_are_ranked_only_when_asked_for_and_finite(tmp_path):
+    a = write_raw(tmp_path / "a.json", scores_text(mse="0.1", psnr="30", dssim="0.1",
+                                                   lpips="0.2", note='"nan"', flag="true"))
+    b = write_raw(tmp_path / "b.json", scores_text(mse="0.2", psnr="20", dssim="0.2",
+                                                   lpips="0.1", note="3"))
+    lb = leaderboard_from_files([a, b])
+    assert lb.metrics == ("mse", "psnr", "dssim") and "lpips" not in lb.columns
+    _, [entry] = read_score_file(a)
+    assert "flag" not in entry.values  # a boolean that is no known metric is no value
+    asked = leaderboard_from_files([a, b], metrics=["lpips"], directions={"lpips": "lower"})
+    assert [r.name for r in asked.rows] == ["b", "a"]
+    with pytest.raises(InputError, match="'note' must be finite") as info:
+        leaderboard_from_files([a, b], metrics=["note"], directions={"note": "lower"})
+    assert info.value.path == a and "entry 'a'" in str(info.value)
+    c = write_raw(tmp_path / "c.json", scores_text(mse="0.3", psnr="10", dssim="0.3",
+                                                   lpips='"inf"'))
+    with pytest.raises(InputError, match="'lpips' must be finite") as info:
+        leaderboard_from_files([a, c], metrics=["mse", "lpips"], directions={"lpips": "lower"})
+    assert info.value.path == c and "entry 'c'" in str(info.value)
+
+
+# --- hostile files: structure -------------------------------------------------------
+
+
+MALFORMED: list[tuple[str, bytes, str]] = [
+    ("empty", b"", "is empty"),
+    ("blank", b" \n\t", "is empty"),
+    ("latin-1", '{"track": "captions", "name": "é"}'.encode("latin-1"), "is not UTF-8"),
+    ("utf-16", '{"track": "captions"}'.encode("utf-16"), "is not UTF-8"),
+    ("binary", bytes(range(256)), "is not UTF-8"),
+    ("truncated", b'{"track": "captions", "mse": 0.1', "is not valid JSON"),
+    ("huge number", b'{"track": "captions", "mse": ' + b"9" * 5000 + b"}", "is not valid JSON"),
+    ("deep", b"[" * 100_000, "is not valid JSON"),
+    ("list", b'[{"track": "captions"}]', "is not a JSON object .it is a list"),
+    ("number", b"3.5", "is not a JSON object .it is a number"),
+    ("null", b"null", "is not a JSON object .it is null"),
+    ("string", b'"captions"', "is not a JSON object .it is a string"),
+    ("no track", b'{"mse": 0.1}', "has no 'track' key"),
+    ("unknown track", b'{"track": "video", "mse": 0.1}', "bad 'track'"),
+    ("track list", b'{"track": [2], "mse": 0.1}', "bad 'track': a string or a number"),
+    ("track object", b'{"track": {"id": 2}, "mse": 0.1}', "bad 'track': a string or a number"),
+    ("track boolean", b'{"track": true, "mse": 0.1}', "bad 'track': a string or a number"),
+    ("track null", b'{"track": null, "mse": 0.1}', "bad 'track': a string or a number"),
+    ("track nan", b'{"track": NaN, "mse": 0.1}', "bad 'track'"),
+    ("name number", b'{"track": "captions", "name": 5, "mse": 0.1}',
+     "'name' must be a non-empty string, got a number 5"),
+    ("name list", b'{"track": "captions", "name": ["a"], "mse": 0.1}',
+     "'name' must be a non-empty string"),
+    ("name false", b'{"track": "captions", "name": false, "mse": 0.1}',
+     "'name' must be a non-empty string"),
+    ("entries empty", b'{"track": "captions", "entries": []}',
+     "'entries' must be a non-empty list of objects, got an empty list"),
+    ("entries object", b'{"track": "captions", "entries": {"a": {"mse": 0.1}}}',
+     "'entries' must be a non-empty list of objects, got an object"),
+    ("entries string", b'{"track": "captions", "entries": "a"}',
+     "'entries' must be a non-empty list of objects, got a string"),
+    ("entries null", b'{"track": "captions", "entries": null}',
+     "'entries' must be a non-empty list of objects, got null"),
+    ("entry number", b'{"track": "captions", "entries": [1]}', "entry 1 is not an object"),
+    ("entry null", b'{"track": "captions", "entries": [{"name": "a"}, null]}',
+     "entry 2 is not an object"),
+    ("entry list", b'{"track": "captions", "entries": [["a", 0.1]]}', "entry 1 is not an object"),
+    ("entry nameless", b'{"track": "captions", "entries": [{"mse": 0.1}]}',
+     "entry 1 has no 'name'"),
+    ("entry name empty", b'{"track": "captions", "entries": [{"name": "", "mse": 0.1}]}',
+     "entry 1: 'name' must be a non-empty string"),
+    ("entry name number", b'{"track": "captions", "entries": [{"name": 7, "mse": 0.1}]}',
+     "entry 1: 'name' must be a non-empty string, got a number 7"),
+    ("entry name inf", b'{"track": "captions", "entries": [{"name": Infinity}]}',
+     "entry 1: 'name' must be a non-empty string, got a number"),
+]
+
+
+@pytest.mark.parametrize(("content", "rule"), [(c, r) for _, c, r in MALFORMED],
+                         ids=[i for i, _, _ in MALFORMED])
+def test_malformed_files_are_refused_naming_the_file(tmp_path, content, rule):
+    path = tmp_path / "scores.json"
+    path.write_bytes(content)
+    for read in (read_score_file, lambda p: leaderboard_from_files([p])):
+        with pytest.raises(InputError, match=rule) as info:
+            read(path)
+        assert info.value.path == path and str(path) in str(info.value)
+
+
+def test_folders_and_special_files_are_refused_naming_them(tmp_path):
+    with pytest.raises(InputError, match="folder without a scores.json") as info:
+        leaderboard_from_files([tmp_path])
+    assert info.value.path == tmp_path
+    (tmp_path / "run" / "scores.json").mkdir(parents=True)  # a folder named scores.json
+    with pytest.raises(InputError, match="folder without a scores.json"):
+        read_score_file(tmp_path / "run")
+    with pytest.raises(InputError, match="folder without a scores.json"):
+        read_score_file(tmp_path / "run" / "scores.json")
+    if hasattr(os, "mkfifo"):  # a pipe would block a reader: refused before reading
+        os.mkfifo(tmp_path / "pipe.json")
+        with pytest.raises(InputError, match="is not a regular file") as info:
+            read_score_file(tmp_path / "pipe.json")
+        assert info.value.path == tmp_path / "pipe.json"
+    long = tmp_path / ("x" * 5000)
+    with pytest.raises(InputError) as info:
+        read_score_file(long)
+    assert info.value.path == long
+
+
+def test_no_file_and_a_single_path(tmp_path):
+    with pytest.raises(InputError, match="no score file given"):
+        read_score_files([])
+    path = score_file(tmp_path / "solo", mse=0.001, psnr=30.0, dssim=0.05)
+    assert [e.name for e in read_score_files(path)[1]] == ["solo"]  # not its characters
+    assert [e.name for e in read_score_files(str(path))[1]] == ["solo"]
+
+
+def test_a_bom_is_tolerated(tmp_path):
+    path = tmp_path / "scores.json"
+    path.write_bytes(b"\xef\xbb\xbf" + scores_text(mse="0.1", psnr="30", dssim="0.1").encode())
+    assert read_score_file(path)[0] is Track.CAPTIONS
+
+
+def test_a_table_mixed_with_a_book_table_of_another_track_is_refused(tmp_path):
+    table = write_raw(tmp_path / "fp.json", table_text("3", '{"name": "a", "mse": 0.1}'))
+    with pytest.raises(InputError, match="fingerprints file, but book:track2_test_table9 is a "
+                                         "captions file") as info:
+        leaderboard_from_files(["book:track2_test_table9", table])
+    assert info.value.path == table
+
+
+JSON_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats()
+                | st.sampled_from(["inf", "-inf", "nan", "NaN", "captions", "2", "", "[/]"]))
+JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                           max_leaves=8)
+KEYS = st.sampled_from(["track", "name", "entries", *DEFAULT_DIRECTIONS, "n_samples", "lpips"])
+ENTRY = st.dictionaries(KEYS, JSON_VALUES, max_size=6)
+DOCUMENT = (st.dictionaries(KEYS, JSON_VALUES | st.lists(ENTRY, max_size=3), max_size=6)
+            | JSON_VALUES)
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=DOCUMENT)
+def test_any_json_is_read_or_refused_with_an_input_error(tmp_path, document):
+    """No TypeError, KeyError or AttributeError, whatever the JSON."""
+    path = tmp_path / "scores.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        _, entries = read_score_file(path)
+    except InputError as error:
+        assert error.path == path
+        return
+    for entry in entries:
+        assert isinstance(entry.name, str) and entry.name
+        for metric, value in entry.values.items():
+            assert metric not in NON_METRIC_KEYS
+            assert metric not in METRIC_RANGES or value in METRIC_RANGES[metric]
+
+
+# --- names --------------------------------------------------------------------------
+
+
+HOSTILE_NAMES = ["inf", "-inf", "nan", "NaN", "Infinity", "-Infinity", "[/]", "a[/]b",
+                 "[bold]x", "[red]y[/red]", "x[", "]", "foo#2", "#", "0", "1e999"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_names_are_data(tmp_path, name):
+    scores = write_raw(tmp_path / "s.json", scores_text(name=name, mse="0.1", psnr="30",
+                                                        dssim="0.1"))
+    table = write_raw(tmp_path / "t.json", table_text(
+        "captions", json.dumps({"name": name, "mse": 0.2, "psnr": 20, "dssim": 0.2})))
+    lb = leaderboard_from_files([scores, table])
+    assert [r.name for r in lb.rows] == [name, f"{name}#2"]
+    back = Leaderboard.from_json(lb.to_json(tmp_path / "lb.json"))
+    assert back == lb and all(isinstance(r.name, str) for r in back.rows)
+    rows = list(csv.DictReader(io.StringIO(lb.to_csv_text())))
+    assert [r["name"] for r in rows] == [name, f"{name}#2"]
+    text = render(leaderboard_table(lb))
+    assert name in text and f"{name}#2" in text
+
+
+def render(table) -> str:
+    console = Console(record=True, width=200, color_system=None)
+    console.print(table)
+    return console.export_text()
+
+
+def test_rich_table_shows_markup_literally_in_every_cell_header_and_caption():
+    entries = [Entry("[bold]x", {"mse": 0.1, "dssim": 0.1, "[m]": 1.0}),
+               Entry("a[/]b", {"mse": 0.2, "dssim": 0.2, "psnr": 20.0, "[m]": 2.0})]
+    lb = build_leaderboard("captions", entries, reference="a[/]b")
+    text = render(leaderboard_table(lb, title="[red]board[/red] [/]"))
+    assert "[bold]x" in text and "a[/]b" in text and "[red]board[/red] [/]" in text
+    assert "psnr is not ranked: missing from [bold]x" in text  # a note naming the entry
+    custom = build_leaderboard("captions", entries, metrics=["[m]"], directions={"[m]": "lower"})
+    text = render(leaderboard_table(custom))
+    assert "[m] ↓" in text and "[m]" in text
+
+
+@pytest.mark.parametrize("names", [
+    ["foo", "foo", "foo#2"],
+    ["foo#2", "foo", "foo"],
+    ["foo", "foo", "foo", "foo#2", "foo#3"],
+    ["a#2", "a", "a#2", "a", "a#2#2"],
+    ["#", "#", "##2", "#2"],
+])
+def test_suffixed_names_never_collide(tmp_path, names):
+    paths = [write_raw(tmp_path / f"{i}.json", table_text(
+        "captions", json.dumps({"name": n, "mse": 0.1 * (i + 1)}))) for i, n in enumerate(names)]
+    _, entries = read_score_files(paths)
+    got = [e.name for e in entries]
+    assert len(set(got)) == len(got)
+    assert got[names.index(names[0])] == names[0]  # the first of each name keeps it
+    assert all(got[names.index(n)] == n for n in set(names))
+    assert all(g.startswith(n) for g, n in zip(got, names, strict=True))
+    build_leaderboard("captions", entries)  # the ranker's own uniqueness check passes
+
+
+@given(names=st.lists(st.text(alphabet="a#23", min_size=1, max_size=4), min_size=1, max_size=8))
+def test_disambiguated_names_are_unique_and_keep_first_occurrences(names):
+    entries = lbmod._disambiguate([Entry(n, {"mse": 0.1}) for n in names])
+    got = [e.name for e in entries]
+    assert len(set(got)) == len(got)
+    assert all(got[names.index(n)] == n for n in set(names))
+
+
+# --- options ------------------------------------------------------------------------
+
+
+def option_error(call, option: str, *words: str) -> OptionError:
+    with pytest.raises(OptionError) as info:
+        call()
+    assert info.value.option == option, info.value
+    assert isinstance(info.value, ValueError)  # callers catching ValueError still work
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+    return info.value
+
+
+TWO = [captions("a", 0.001, 30.0, 0.05), captions("b", 0.002, 31.0, 0.04)]
+
+
+@pytest.mark.parametrize(("options", "option", "words"), [
+    ({"preset": "2019"}, "preset", ("'2019'", "historical-2018")),
+    ({"preset": ["historical-2018"]}, "preset", ("historical-2018",)),
+    ({"directions": {"dssim": "up"}}, "directions", ("'up'", "'dssim'", "'lower' or 'higher'")),
+    ({"directions": {"dssim": None}}, "directions", ("'lower' or 'higher'",)),
+    ({"ties": "dense"}, "ties", ("'dense'", "min, average, ordinal")),
+    ({"metrics": []}, "metrics", ("empty", "mse")),
+    ({"metrics": ["mse", " "]}, "metrics", ("bad metric name",)),
+    ({"metrics": [3]}, "metrics", ("bad metric name",)),
+    ({"metrics": 3}, "metrics", ("list of metric names",)),
+    ({"metrics": ["n_penalised"]}, "metrics", ("not a metric",)),
+    ({"reference": ["nobody"]}, "reference", ("nobody", "a, b")),
+    ({"reference": [["a"]]}, "reference", ()),
+])
+def test_bad_options_raise_option_errors_naming_the_keyword(options, option, words):
+    option_error(lambda: build_leaderboard("captions", TWO, **options), option, *words)
+
+
+def test_more_option_errors():
+    option_error(lambda: build_leaderboard("video", TWO), "track", "humans")
+    option_error(lambda: resolve_directions("captions", preset="2019"), "preset",
+                 "historical-2018")
+    option_error(lambda: parse_directions(["dssim"]), "directions", "METRIC=lower")
+    option_error(lambda: parse_directions(["dssim=up"]), "directions", "'lower' or 'higher'")
+    option_error(lambda: rank_values([1.0], "up"), "direction", "'lower' or 'higher'")
+    option_error(lambda: rank_values([1.0], "lower", "dense"), "ties", "min, average, ordinal")
+    custom = [Entry("a", {"lpips": 0.2}), Entry("b", {"lpips": 0.1})]
+    option_error(lambda: build_leaderboard("captions", custom, metrics=["lpips"]), "directions",
+                 "no direction for metric 'lpips'", "lpips=lower")
+
+
+def test_metric_names_may_be_one_string_and_are_stripped():
+    assert build_leaderboard("captions", TWO, metrics="psnr").metrics == ("psnr",)
+    assert build_leaderboard("captions", TWO, metrics=[" mse", "psnr "]).metrics == ("mse", "psnr")
+    assert build_leaderboard("captions", TWO, reference="a").row("a").reference
+
+
+def test_a_requested_metric_missing_names_the_metric_and_the_entries(tmp_path):
+    a = write_raw(tmp_path / "a.json", scores_text(mse="0.1", psnr="30", dssim="0.1",
+                                                   lpips="0.2"))
+    b = write_raw(tmp_path / "b.json", scores_text(mse="0.2", psnr="20", dssim="0.2"))
+    options = {"directions": {"lpips": "lower"}}
+    with pytest.raises(InputError, match="entry 'b' has no 'lpips' value") as info:
+        leaderboard_from_files([a, b], metrics=["mse", "lpips"], **options)
+    assert info.value.path == b and "every entry has mse, psnr, dssim" in str(info.value)
+    with pytest.raises(InputError, match="all of the 2 entries") as info:
+        leaderboard_from_files([a, b], metrics=["wnjd"])
+    message = str(info.value)
+    assert info.value.path is None and "'wnjd'" in message
+    assert f"'a' ({a})" in message and f"'b' ({b})" in message
+    table = write_raw(tmp_path / "t.json", table_text(
+        "captions", *(json.dumps({"name": f"e{i}", "mse": 0.1}) for i in range(15))))
+    with pytest.raises(InputError, match="all of the 15 entries .'e0', .* and 5 more. have no "
+                                         "'psnr' value") as info:
+        leaderboard_from_files([table], metrics=["psnr"])
+    assert info.value.path == table
 
 
 # --- output -----------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ import numpy as np
 
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json
+from inpaintbench.io.outdir import LOCK_NAME, FolderLock
 
 SPLITS = ("train", "val", "test")
 DATASET_JSON = "dataset.json"  # a built set's settings, sources and counts
@@ -72,18 +74,40 @@ def check_resumable(out: Path, description_name: str, config: dict[str, Any],
     (to resume), passes.
     """
     existing = out / description_name
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "is a file; --out must be a folder",
+                         "choose a new or empty --out folder")
     if existing.exists():
         try:
-            previous = read_json(existing).get("config")
+            description = read_json(existing)
+            previous = description.get("config")
+            kind = description.get("kind")
         except (ValueError, OSError, AttributeError) as exc:
             raise InputError(existing, f"is not a dataset description ({exc})",
                              "choose an empty --out folder") from exc
+        if isinstance(kind, str) and kind.startswith("inpaintbench-") \
+                and kind != f"inpaintbench-{what}":
+            raise InputError(out, f"holds a {kind.removeprefix('inpaintbench-')} set, not a "
+                             f"{what} one", "choose another --out folder")
         if previous != config:
             raise InputError(existing, "holds a build with other settings",
                              "choose another --out folder, or the same settings to resume")
-    elif out.exists() and any(out.iterdir()):
+    elif out.exists() and any(p.name != LOCK_NAME for p in out.iterdir()):
         raise InputError(out, f"is not empty and holds no InpaintBench {what} set",
                          "choose an empty or new --out folder")
+
+
+@contextlib.contextmanager
+def building(out: Path, config: dict[str, Any], what: str) -> Iterator[None]:
+    """Hold ``out`` for one build (:class:`FolderLock`) and check it may build ``config`` there.
+
+    A second build into the same folder is refused at once, naming the first; a
+    folder holding something else, or a build of other settings, is refused
+    before anything is written (:func:`check_resumable`).
+    """
+    with FolderLock(out, f"data {what} build"):
+        check_resumable(out, DATASET_JSON, config, what)
+        yield
 
 
 def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,

@@ -9,7 +9,10 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from inpaintbench.errors import InputError
 
 
 @contextlib.contextmanager
@@ -86,6 +89,44 @@ def write_json_atomic(path: str | Path, data: Any, *, indent: int | None = 2) ->
     return write_text_atomic(path, text)
 
 
+def parse_int(text: str) -> int | float:
+    """JSON integers as Python ints, but a number too long for a float becomes one (±inf).
+
+    Python reads a 400-digit integer exactly, and every later ``float()`` or
+    ``math.isfinite`` of it raises OverflowError; as a float it is simply ``inf``,
+    which the readers' range checks refuse with a message.
+    """
+    return int(text) if len(text) < 19 else float(text)
+
+
 def read_json(path: str | Path) -> Any:
     """Read JSON written by :func:`write_json_atomic` (non-finite strings become floats)."""
-    return from_jsonable(json.loads(Path(path).read_text(encoding="utf-8")))
+    return from_jsonable(json.loads(Path(path).read_text(encoding="utf-8"), parse_int=parse_int))
+
+
+def read_json_file(path: str | Path, error: type[InputError] | None = None) -> Any:
+    """Strict JSON of ``path``: NaN and Infinity literals are refused, as JSON says.
+
+    Raises ``error`` (:class:`~inpaintbench.errors.InputError` by default) naming
+    the file when it is missing, unreadable or not JSON. For files a user hands us;
+    :func:`read_json` reads back what :func:`write_json_atomic` wrote.
+    """
+    from inpaintbench.errors import InputError as default_error  # errors imports nothing of ours
+
+    error = error or default_error
+    path = Path(path)
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not valid JSON")
+
+    if not path.is_file():
+        raise error(path, "not found" if not path.exists() else "is not a file")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=refuse,
+                          parse_int=parse_int)
+    except UnicodeDecodeError as exc:
+        raise error(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except ValueError as exc:  # JSONDecodeError and the refused constants
+        raise error(path, f"is not valid JSON ({exc})") from None
+    except OSError as exc:
+        raise error(path, f"cannot be read ({exc.strerror})") from None

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from inpaintbench.errors import OptionError, UnavailableError
 from inpaintbench.methods.base import MethodInfo
 from inpaintbench.tracks import Track
 
@@ -85,9 +86,9 @@ def create(track: Track | str, name: str) -> Any:
 
     Raises
     ------
-    KeyError
+    OptionError
         When there is no such method (the message lists the track's methods).
-    RuntimeError
+    UnavailableError
         When the method needs a package that is not installed.
     """
     track = Track.parse(track)
@@ -95,7 +96,8 @@ def create(track: Track | str, name: str) -> Any:
     entry = _REGISTRY.get((track, name))
     if entry is None:
         names = ", ".join(e.info.name for e in entries(track))
-        raise KeyError(f"no {track.value} method named {name!r}; the track has: {names}")
+        raise OptionError("method", f"no {track.value} method named {name!r}; the track "
+                          f"has: {names}")
     if entry.missing:
-        raise RuntimeError(f"{track.value} method {name!r} {entry.missing}")
+        raise UnavailableError(f"{track.value} method {name!r} {entry.missing}")
     return entry.factory()

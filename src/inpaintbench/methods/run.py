@@ -27,21 +27,23 @@ from typing import Any
 import numpy as np
 
 from inpaintbench.data.common import Progress, run_parallel
-from inpaintbench.errors import InputError
+from inpaintbench.data.humans.layout import MASKDATA_JSON, check_blocks_inside, read_maskdata
+from inpaintbench.errors import InputError, OptionError
 from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import (
     IMAGE_SUFFIXES,
     VIDEO_SUFFIXES,
+    image_size,
     read_image_rgb,
     read_video,
     write_image,
     write_video,
 )
-from inpaintbench.scoring.common import TIMING_JSON, list_files
+from inpaintbench.io.outdir import LOCK_NAME, FolderLock, check_output_folder
+from inpaintbench.scoring.common import TIMING_JSON, list_files, read_timing
 from inpaintbench.tracks import CLIP_FPS, Track
 
 RUN_JSON = "run.json"
-MASKDATA_JSON = "maskdata.json"
 INPUT_SUFFIX = "_input"  # fingerprints release layout: <split>_input/
 CHUNK_SECONDS = 2.0  # timing.json is rewritten at most this often during a run
 SPLIT_NAMES = ("test", "val", "validation", "train", "training")
@@ -74,7 +76,10 @@ def _split_folder(data: Path, split: str | None) -> Path:
         for candidate in (data / split, data / f"{split}{INPUT_SUFFIX}"):
             if candidate.is_dir():
                 return data if candidate.name.endswith(INPUT_SUFFIX) else candidate
-        raise InputError(data, f"has no split {split!r}")
+        have = [s for s in SPLIT_NAMES if (data / s).is_dir() or (data / f"{s}{INPUT_SUFFIX}")
+                .is_dir()]
+        raise OptionError("split", f"{data} has no split {split!r}; it has "
+                                   f"{', '.join(have) or 'none'}")
     if detect_track(data) is not None:
         return data
     present = [s for s in SPLIT_NAMES if detect_track(data / s) is not None]
@@ -107,11 +112,15 @@ def find_samples(track: Track, data: str | Path, split: str | None = None) -> li
         if found is None:
             raise InputError(folder, "is not a humans set",
                              "a humans set holds X/<name>.png and maskdata.json")
-        maskdata = {Path(k).stem: v for k, v in read_json(folder / MASKDATA_JSON).items()}
         images = list_files(folder / "X", IMAGE_SUFFIXES)
-        return [Sample(name, path, tuple(tuple(int(v) for v in b)
-                                         for b in maskdata.get(name, [])))
-                for name, path in images.items()]
+        maskdata = read_maskdata(folder / MASKDATA_JSON, images)
+        for name, path in images.items():  # a block outside its image refuses the set, as
+            try:                            # the scorer does; an unreadable image is skipped
+                width, height = image_size(path)
+            except InputError:
+                continue
+            check_blocks_inside(folder / MASKDATA_JSON, name, maskdata[name], width, height)
+        return [Sample(name, path, tuple(maskdata[name])) for name, path in images.items()]
     if track is Track.CAPTIONS:
         if found is None:
             raise InputError(folder, "is not a captions set",
@@ -146,6 +155,8 @@ def predict(method: Any, track: Track, sample: Sample, out: Path,
     """Run ``method`` on one sample, write its prediction; the seconds the method took."""
     if track is Track.HUMANS:
         image = read_image_rgb(sample.path)
+        check_blocks_inside(sample.path.parent.parent / MASKDATA_JSON, sample.name,
+                            sample.blocks, image.shape[1], image.shape[0])
         mask = _blocks_mask(image.shape[:2], sample.blocks)
         start = time.perf_counter()
         filled = method.inpaint(image, mask)
@@ -210,6 +221,19 @@ def _run_chunk(chunk: list[Sample], track: Track, name: str, out: Path, crf: int
     return results
 
 
+def _read_record(path: Path) -> dict[str, Any]:
+    """A JSON object this runner wrote, or InputError naming the file."""
+    try:
+        record = read_json(path)
+    except (ValueError, OSError) as exc:
+        raise InputError(path, f"is not a run record ({exc})",
+                         "remove it, or choose another --out folder") from None
+    if not isinstance(record, dict):
+        raise InputError(path, "is not a run record (a JSON object)",
+                         "remove it, or choose another --out folder")
+    return record
+
+
 @dataclass
 class RunSummary:
     """What a run produced."""
@@ -250,6 +274,11 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
 
     track = Track.parse(track)
     data, out = Path(data), Path(out)
+    if crf is not None and not 0 <= crf <= 51:
+        raise OptionError("crf", f"{crf} is not an x264 CRF (0 to 51)")
+    if workers is not None and workers < 1:
+        raise OptionError("workers", f"must be at least 1, got {workers}")
+    check_output_folder(out)
     create(track, method)  # an unknown or unavailable method fails before any work
     samples = find_samples(track, data, split)
     if not samples:
@@ -257,53 +286,53 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
     description = {"track": track.value, "method": method, "data": str(data.resolve()),
                    "split": split, "crf": crf}
     previous = out / RUN_JSON
-    if previous.is_file() and {k: v for k, v in read_json(previous).items()
-                               if k in description} != description:
-        raise InputError(previous, "holds a run of another method or dataset",
-                         "choose another --out folder")
-    if not previous.is_file() and out.is_dir() and any(out.iterdir()):
-        raise InputError(out, "is not empty and holds no InpaintBench run",
-                         "choose an empty or new --out folder")
-    workers = max(1, workers or os.cpu_count() or 1)
-    write_json_atomic(previous, {**description, "workers": workers, "complete": False})
-    timing_path = out / TIMING_JSON
-    times: dict[str, float] = (read_json(timing_path).get("per_sample", {})
-                               if timing_path.is_file() else {})
-    times = {n: t for n, t in times.items() if output_path(track, out, n).is_file()}
-    todo = [s for s in samples if s.name not in times]
-    resumed = len(samples) - len(todo)
-    last_write = [time.monotonic()]
+    with FolderLock(out, f"run --method {method}"):
+        if previous.is_file() and {k: v for k, v in _read_record(previous).items()
+                                   if k in description} != description:
+            raise InputError(previous, "holds a run of another method or dataset",
+                             "choose another --out folder")
+        if not previous.is_file() and any(p.name != LOCK_NAME for p in out.iterdir()):
+            raise InputError(out, "is not empty and holds no InpaintBench run",
+                             "choose an empty or new --out folder")
+        workers = max(1, workers or os.cpu_count() or 1)
+        write_json_atomic(previous, {**description, "workers": workers, "complete": False})
+        timing_path = out / TIMING_JSON
+        times = read_timing(timing_path) if timing_path.is_file() else {}
+        times = {n: t for n, t in times.items() if output_path(track, out, n).is_file()}
+        todo = [s for s in samples if s.name not in times]
+        resumed = len(samples) - len(todo)
+        last_write = [time.monotonic()]
 
-    def save_times() -> None:
-        write_json_atomic(timing_path, {"method": method, "track": track.value,
-                                        "workers": workers, "per_sample": dict(sorted(
-                                            times.items()))})
-        last_write[0] = time.monotonic()
+        def save_times() -> None:
+            write_json_atomic(timing_path, {"method": method, "track": track.value,
+                                            "workers": workers, "per_sample": dict(sorted(
+                                                times.items()))})
+            last_write[0] = time.monotonic()
 
-    problems: dict[str, str] = {}
+        problems: dict[str, str] = {}
 
-    def finished(_chunk: list[Sample], result: dict[str, float | str]) -> None:
-        for name, value in result.items():
-            if isinstance(value, str):
-                problems[name] = value
-            else:
-                times[name] = value
-        if time.monotonic() - last_write[0] > CHUNK_SECONDS:
-            save_times()
+        def finished(_chunk: list[Sample], result: dict[str, float | str]) -> None:
+            for name, value in result.items():
+                if isinstance(value, str):
+                    problems[name] = value
+                else:
+                    times[name] = value
+            if time.monotonic() - last_write[0] > CHUNK_SECONDS:
+                save_times()
+            if progress:
+                progress(len(times) + len(problems), len(samples))
+
         if progress:
-            progress(len(times) + len(problems), len(samples))
-
-    if progress:
-        progress(len(times), len(samples))
-    # small chunks keep both cores busy to the end and bound the work lost to a stop
-    size = max(1, min(8, len(todo) // (4 * workers)))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    # forkserver: the caller may hold OpenMP / OpenCV thread pools a fork would deadlock on
-    run_parallel(chunks, _run_chunk, (track, method, out, crf, workers > 1), workers, finished,
-                 start_method="forkserver")
-    save_times()
-    write_json_atomic(previous, {**description, "workers": workers, "complete": True,
-                                 "samples": len(samples), "problems": problems})
-    timed = [times[s.name] for s in samples if s.name in times]
-    return RunSummary(out, len(samples), resumed, float(np.mean(timed)) if timed else 0.0,
-                      problems)
+            progress(len(times), len(samples))
+        # small chunks keep both cores busy to the end and bound the work lost to a stop
+        size = max(1, min(8, len(todo) // (4 * workers)))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        # forkserver: the caller may hold OpenMP / OpenCV thread pools a fork would deadlock on
+        run_parallel(chunks, _run_chunk, (track, method, out, crf, workers > 1), workers, finished,
+                     start_method="forkserver")
+        save_times()
+        write_json_atomic(previous, {**description, "workers": workers, "complete": True,
+                                     "samples": len(samples), "problems": problems})
+        timed = [times[s.name] for s in samples if s.name in times]
+        return RunSummary(out, len(samples), resumed, float(np.mean(timed)) if timed else 0.0,
+                          problems)

@@ -27,7 +27,8 @@ def fmt(value: float, metric: str = "") -> str:
 def score_table(result: ScoreResult) -> Group:
     """The summary, the worst samples and the problems of one scoring run."""
     metrics = TRACK_METRICS[result.track]
-    summary = Table(title=f"{result.track.value} (track {result.track.number}) — {result.name}")
+    summary = Table(title=Text(f"{result.track.value} (track {result.track.number}) — "
+                               f"{result.name}"))
     summary.add_column("samples", justify="right")
     summary.add_column("penalised", justify="right")
     for metric in (*metrics, *result.secondary):
@@ -47,7 +48,7 @@ def score_table(result: ScoreResult) -> Group:
             samples.add_column(metric, justify="right")
         for s in worst:
             style = "red" if s.get("penalised") else None
-            samples.add_row(s["name"], *(fmt(s[m], m) for m in metrics),
+            samples.add_row(Text(s["name"]), *(fmt(s[m], m) for m in metrics),
                             *(_cell(s.get(k), k) for k in extra), style=style)
         parts.append(samples)
     if "wnjd_per_joint" in result.tables:
@@ -58,14 +59,21 @@ def score_table(result: ScoreResult) -> Group:
         for notice in notices:
             text.append(f"notice: {notice}\n", style="bold yellow")
         parts.append(text)
-    if result.problems:
-        text = Text(f"{len(result.problems)} problem(s):\n", style="bold yellow")
-        for problem in result.problems[:MAX_PROBLEM_ROWS]:
-            text.append(f"  {problem.describe()}\n", style="red" if problem.penalised else "yellow")
-        if len(result.problems) > MAX_PROBLEM_ROWS:
-            text.append(f"  … and {len(result.problems) - MAX_PROBLEM_ROWS} more in scores.json\n")
-        parts.append(text)
     return Group(*parts)
+
+
+def problem_lines(result: ScoreResult) -> list[Text]:
+    """One line per problem (the first :data:`MAX_PROBLEM_ROWS`), red when penalised."""
+    if not result.problems:
+        return []
+    lines = [Text(f"{len(result.problems)} problem(s):", style="bold yellow")]
+    for problem in result.problems[:MAX_PROBLEM_ROWS]:
+        lines.append(Text(f"  {problem.describe()}",
+                          style="red" if problem.penalised else "yellow"))
+    if len(result.problems) > MAX_PROBLEM_ROWS:
+        lines.append(Text(f"  … and {len(result.problems) - MAX_PROBLEM_ROWS} more in "
+                          "scores.json"))
+    return lines
 
 
 def _scalar_columns(rows: list[dict], skip: tuple[str, ...]) -> list[str]:
@@ -102,4 +110,8 @@ def per_joint_table(table: dict[str, dict]) -> Table:
 
 
 def print_score(result: ScoreResult, console: Console | None = None) -> None:
-    (console or Console()).print(score_table(result))
+    """The tables, then one unwrapped line per problem (so paths can be copied whole)."""
+    console = console or Console()
+    console.print(score_table(result))
+    for line in problem_lines(result):
+        console.print(line, soft_wrap=True)

@@ -30,6 +30,7 @@ import numpy as np
 from PIL import Image
 
 from inpaintbench.data.captions.subtitles import DIFFICULTIES
+from inpaintbench.data.metadata import read_captions_metadata
 from inpaintbench.io.atomic import read_json, write_text_atomic
 from inpaintbench.scoring.leaderboard import METRIC_LABELS
 
@@ -236,8 +237,9 @@ def _section(title: str, body: str, anchor: str) -> str:
 
 def _track_section(out: Path, track: str, entry: dict[str, Any]) -> str:
     from inpaintbench.reports.samples import sample_images
+    from inpaintbench.scoring.leaderboard import Leaderboard
 
-    board = read_json(out / entry["leaderboard"])
+    board = Leaderboard.from_json(out / entry["leaderboard"]).to_dict()  # names stay names
     methods = entry["methods"]
     kinds = {m: v["kind"] for m, v in methods.items()}
     seconds = {m: v.get("seconds_per_sample") for m, v in methods.items()}
@@ -255,7 +257,8 @@ def _track_section(out: Path, track: str, entry: dict[str, Any]) -> str:
                      "<p class='note'>WNJD was not computed (install the pose extra: "
                      "pip install 'inpaintbench[pose]').</p>")
     if track == "captions":
-        clips = read_json(out / entry["metadata"])["clips"] if entry.get("metadata") else {}
+        clips = (read_captions_metadata((out / entry["metadata"]).parent)["clips"]
+                 if entry.get("metadata") else {})
         chart = captions_scatter({m: s["per_sample"] for m, s in scores.items()}, clips)
         if chart:
             parts.append(f"<figure><img alt='PSNR against caption area' src='{chart}'>"

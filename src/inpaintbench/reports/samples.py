@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from inpaintbench.io.atomic import read_json
+from inpaintbench.data.metadata import read_captions_metadata
 from inpaintbench.io.media import (
     IMAGE_SUFFIXES,
     VIDEO_SUFFIXES,
@@ -53,7 +53,8 @@ def _humans(out: Path, entry: dict[str, Any]) -> Iterator[Grid]:
 def _captions(out: Path, entry: dict[str, Any]) -> Iterator[Grid]:
     data = out / entry["data"]
     methods = entry["methods"]
-    clips = read_json(out / entry["metadata"])["clips"] if entry.get("metadata") else {}
+    clips = (read_captions_metadata((out / entry["metadata"]).parent)["clips"]
+             if entry.get("metadata") else {})
     names = list(list_files(data / "Y", VIDEO_SUFFIXES))
     # the clips with the most caption area, so the grid shows what the methods do
     names = sorted(names, key=lambda n: -(clips.get(n, {}).get("coverage") or 0))[:SAMPLES]

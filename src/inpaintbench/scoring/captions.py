@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from inpaintbench.errors import BrokenReferenceError, InputError
+from inpaintbench.errors import BrokenReferenceError, InputError, WrongSizeError
 from inpaintbench.io.media import VIDEO_SUFFIXES, read_video
 from inpaintbench.scoring.common import (
     Progress,
@@ -64,6 +64,12 @@ class CaptionsReference:
 
 
 def _load(ref_path: Path, pred_path: Path | None, frames: int):
+    """A job decoding the reference clip, then the prediction if its frames have its size.
+
+    The prediction's frame size is read from its container's header first: one of
+    another size (or over :data:`~inpaintbench.io.media.MAX_CLIP_PIXELS`) comes back
+    as the error, undecoded.
+    """
     def job():
         try:
             ref = read_video(ref_path, max_frames=frames)
@@ -72,7 +78,8 @@ def _load(ref_path: Path, pred_path: Path | None, frames: int):
         if pred_path is None:
             return ref, None
         try:
-            return ref, read_video(pred_path, max_frames=frames + 1)
+            return ref, read_video(pred_path, max_frames=frames + 1,
+                                   expect_size=(ref.shape[2], ref.shape[1]))
         except InputError as exc:
             return ref, exc
     return job
@@ -86,6 +93,12 @@ def score_clip(name: str, ref: np.ndarray, pred: np.ndarray | InputError | None,
     where = str(pred_path) if pred_path else None
     penalty = {m: PENALTY[m] for m in TRACK_METRICS[Track.CAPTIONS]}
     if pred is None:  # missing: already listed by the pairing
+        return {"name": name, **penalty, "frames_scored": 0, "penalised": True}, problems
+    if isinstance(pred, WrongSizeError):  # found from its header, never decoded
+        problems.append(Problem(
+            "wrong-size", f"frames are {pred.size[0]}×{pred.size[1]}, the reference's are "
+            f"{pred.expected[0]}×{pred.expected[1]}; scored with the penalty",
+            sample=name, path=where, penalised=True))
         return {"name": name, **penalty, "frames_scored": 0, "penalised": True}, problems
     if isinstance(pred, InputError):
         problems.append(Problem("unreadable", f"{pred.rule}; scored with the penalty",

@@ -45,13 +45,25 @@ def prefetch(jobs: Iterable[Callable[[], T]], workers: int | None = None,
             yield pending.popleft().result()
 
 
-def list_files(folder: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
-    """Map stem → file for the files of ``folder`` with one of ``suffixes`` (not hidden)."""
+def list_files(folder: Path, suffixes: tuple[str, ...],
+               shadowed: list[tuple[Path, Path]] | None = None) -> dict[str, Path]:
+    """Map stem → file for the files of ``folder`` with one of ``suffixes`` (not hidden).
+
+    When several files share a stem (``a.png`` and ``a.jpg``), the one whose suffix
+    comes first in ``suffixes`` is taken; each other is appended to ``shadowed`` as
+    ``(taken, other)``, so the caller can say which was used.
+    """
+    rank = {suffix: i for i, suffix in enumerate(suffixes)}
+    found = sorted((rank[p.suffix.lower()], p.name, p) for p in folder.iterdir()
+                   if p.suffix.lower() in rank and not p.name.startswith(".") and p.is_file())
     files: dict[str, Path] = {}
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and not path.name.startswith(".") and path.suffix.lower() in suffixes:
-            files.setdefault(path.stem, path)
-    return files
+    for _, _, path in found:
+        if path.stem in files:
+            if shadowed is not None:
+                shadowed.append((files[path.stem], path))
+        else:
+            files[path.stem] = path
+    return dict(sorted(files.items()))
 
 
 @dataclass
@@ -78,11 +90,15 @@ def pair_predictions(reference: Iterable[str], pred_dir: Path,
     pred_dir = Path(pred_dir)
     if not pred_dir.is_dir():
         raise InputError(pred_dir, "prediction folder not found")
-    found = list_files(pred_dir, suffixes)
+    shadowed: list[tuple[Path, Path]] = []
+    found = list_files(pred_dir, suffixes, shadowed)
     names = list(reference)
     predictions = {name: found.get(name) for name in names}
     problems = [Problem("extra", f"no reference sample named {stem!r}; ignored", path=str(p))
                 for stem, p in found.items() if stem not in predictions]
+    problems += [Problem("ambiguous", f"{taken.name} and {other.name} share a name; "
+                         f"{taken.name} is scored, {other.name} ignored", sample=taken.stem,
+                         path=str(other)) for taken, other in shadowed]
     others = [p for p in sorted(pred_dir.iterdir()) if p.is_file() and not p.name.startswith(".")
               and p.suffix.lower() not in suffixes and p.name not in SIDE_FILES]
     problems += [Problem("extra", f"not a {kind_of_file} file ({', '.join(suffixes)}); ignored",
@@ -101,21 +117,39 @@ def pair_predictions(reference: Iterable[str], pred_dir: Path,
 TIMING_JSON = "timing.json"  # written by `inpaintbench run` beside its predictions
 
 
+def read_timing(path: Path) -> dict[str, float]:
+    """The seconds per sample of a ``timing.json``: ``{"per_sample": {name: seconds}}``.
+
+    Raises
+    ------
+    InputError
+        Naming the file when it is not that shape, or a time is not a finite
+        number of seconds ≥ 0.
+    """
+    from inpaintbench.io.atomic import read_json_file
+
+    rule = 'not a timing file ({"per_sample": {name: seconds}})'
+    data = read_json_file(path)
+    per_sample = data.get("per_sample") if isinstance(data, dict) else None
+    if not isinstance(per_sample, dict):
+        raise InputError(path, rule)
+    for name, seconds in per_sample.items():
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
+                or not 0 <= seconds < float("inf"):
+            raise InputError(path, f"sample {name!r}: {seconds!r} is not a number of seconds "
+                                   "≥ 0", "remove the file, or rerun the method")
+    return {name: float(seconds) for name, seconds in per_sample.items()}
+
+
 def mean_seconds_per_sample(pred_dir: Path, names: Iterable[str]) -> float | None:
     """Mean processing time of the reference samples, from ``timing.json`` if present.
 
-    The file maps ``per_sample`` → ``{name: seconds}``. Returns ``None`` when the
-    file is absent or covers none of ``names``.
+    The file maps ``per_sample`` → ``{name: seconds}`` (:func:`read_timing`).
+    Returns ``None`` when the file is absent or covers none of ``names``.
     """
-    from inpaintbench.io.atomic import read_json
-
     path = Path(pred_dir) / TIMING_JSON
     if not path.is_file():
         return None
-    try:
-        per_sample = read_json(path)["per_sample"]
-        times = [float(per_sample[n]) for n in names if n in per_sample]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InputError(path, "not a timing file ({'per_sample': {name: seconds}})",
-                         str(exc)) from exc
+    per_sample = read_timing(path)
+    times = [per_sample[n] for n in names if n in per_sample]
     return sum(times) / len(times) if times else None

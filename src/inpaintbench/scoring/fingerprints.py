@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from inpaintbench.errors import BrokenReferenceError, InputError
-from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_luma
+from inpaintbench.errors import BrokenReferenceError, InputError, OptionError
+from inpaintbench.io.media import IMAGE_SUFFIXES, image_size, read_image_luma
 from inpaintbench.scoring.common import Progress, list_files, pair_predictions, prefetch
 from inpaintbench.scoring.metrics import (
     FINGERPRINT_SSIM,
@@ -69,7 +69,10 @@ class FingerprintsReference:
         if split is not None:
             folder = ref_dir / f"{split}{GROUND_TRUTH_SUFFIX}"
             if not folder.is_dir():
-                raise BrokenReferenceError(folder, f"no ground truth for split {split!r}")
+                have = sorted(p.name.removesuffix(GROUND_TRUTH_SUFFIX)
+                              for p in ref_dir.glob(f"*{GROUND_TRUTH_SUFFIX}") if p.is_dir())
+                raise OptionError("split", f"{ref_dir} has no ground truth for split {split!r}; "
+                                  f"it has {', '.join(have) or 'none'}")
         else:
             splits = sorted(p for p in ref_dir.glob(f"*{GROUND_TRUTH_SUFFIX}") if p.is_dir())
             if len(splits) > 1:
@@ -86,6 +89,12 @@ class FingerprintsReference:
 
 
 def _load(ref_path: Path, pred_path: Path | None):
+    """A job decoding the ground truth, then the prediction resized to it, with its size.
+
+    Predictions of any size are resized, as the challenge's scorer did; one over
+    :data:`~inpaintbench.io.media.MAX_IMAGE_PIXELS` comes back as the error, found
+    from its header and never decoded.
+    """
     def job():
         try:
             ref = read_image_luma(ref_path)
@@ -95,12 +104,10 @@ def _load(ref_path: Path, pred_path: Path | None):
             return ref, None, None
         size = (ref.shape[1], ref.shape[0])
         try:
-            with Image.open(pred_path) as im:
-                original_size = im.size
+            original_size = image_size(pred_path)
             return ref, read_image_luma(pred_path, size, PREDICTION_RESAMPLE), original_size
-        except (InputError, OSError) as exc:
-            error = exc if isinstance(exc, InputError) else InputError(pred_path, str(exc))
-            return ref, error, None
+        except InputError as exc:
+            return ref, exc, None
     return job
 
 

@@ -23,7 +23,6 @@ each sample and averaged into a secondary figure of the same name.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,15 @@ from typing import Any
 import numpy as np
 
 from inpaintbench.data.humans.joints import Person
-from inpaintbench.errors import BrokenReferenceError, InputError
+from inpaintbench.data.humans.layout import (
+    JOINTS_JSON,
+    MASKDATA_JSON,
+    Block,
+    check_blocks_inside,
+    read_joints,
+    read_maskdata,
+)
+from inpaintbench.errors import BrokenReferenceError, InputError, WrongSizeError
 from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_rgb
 from inpaintbench.pose import (
     POSE_EXTRA_HINT,
@@ -61,14 +68,9 @@ from inpaintbench.scoring.result import (
 )
 from inpaintbench.tracks import Track
 
-MASKDATA_JSON = "maskdata.json"  # release layout: {name: [[row, col, size], ...]}
-# Ground-truth joints beside a reference set, written by the dataset builder:
-# {name: {"persons": [Person.to_json(), ...]}}, in the pixels of Y/<name>.png.
-JOINTS_JSON = "joints.json"
 POSE_CHOICES = ("auto", "blazepose", "none")  # the CLI's --pose
 POSE_REFERENCES = ("estimator", "annotations")  # where the original's joints come from
 
-Block = tuple[int, int, int]  # (row, col, size): img[row:row + size, col:col + size]
 ImageMetric = Callable[[np.ndarray, np.ndarray], float]
 
 
@@ -79,28 +81,6 @@ def block_scores(reference: np.ndarray, prediction: np.ndarray,
                                prediction[row:row + size, col:col + size][None], HUMANS_SSIM)
                  for row, col, size in blocks]
     return {m: float(np.mean([b[m][0] for b in per_block])) for m in per_block[0]}
-
-
-def _read_mapping(path: Path, rule: str) -> dict:
-    """A reference JSON file that maps image names to entries, or BrokenReferenceError."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BrokenReferenceError(path, f"not valid JSON ({exc})") from exc
-    if not isinstance(raw, dict):
-        raise BrokenReferenceError(path, rule)
-    return raw
-
-
-def _parse_blocks(path: Path, key: str, value) -> list[Block]:
-    try:
-        blocks = [tuple(int(v) for v in b) for b in value]
-    except (TypeError, ValueError) as exc:
-        raise BrokenReferenceError(path,
-                                   f"entry {key!r} is not a list of [row, col, size]") from exc
-    if any(len(b) != 3 for b in blocks):
-        raise BrokenReferenceError(path, f"entry {key!r}: every block is [row, col, size]")
-    return blocks  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -120,31 +100,23 @@ class HumansReference:
                 raise BrokenReferenceError(
                     required, "not found",
                     "a humans reference holds Y/<name>.png and maskdata.json (the release layout)")
-        raw = _read_mapping(mask_path, "must map image names to lists of blocks")
-        blocks = {Path(k).stem: _parse_blocks(mask_path, k, v) for k, v in raw.items()}
+        if not folder.is_dir():
+            raise BrokenReferenceError(folder, "is not a folder",
+                                       "a humans reference holds Y/<name>.png and maskdata.json")
         images = list_files(folder, IMAGE_SUFFIXES)
-        unmasked = sorted(set(images) - set(blocks))
-        orphans = sorted(set(blocks) - set(images))
-        if unmasked or orphans:
-            detail = (f"{len(unmasked)} image(s) without mask (e.g. {unmasked[:3]})" if unmasked
-                      else f"{len(orphans)} mask(s) without image (e.g. {orphans[:3]})")
-            raise BrokenReferenceError(mask_path, f"maskdata.json and Y/ disagree: {detail}")
         if not images:
             raise BrokenReferenceError(folder, "holds no reference image")
+        blocks = read_maskdata(mask_path, images, error=BrokenReferenceError)
         return cls(folder, images, {k: blocks[k] for k in images})
 
 
-def _check_blocks(path: Path, shape: tuple[int, ...], blocks: list[Block]) -> None:
-    height, width = shape[:2]
-    for row, col, size in blocks:
-        if size < SMALL_IMAGE_WIN_SIZE or row < 0 or col < 0 or row + size > height \
-                or col + size > width:
-            raise BrokenReferenceError(
-                path, f"block [row {row}, col {col}, size {size}] must lie inside the "
-                f"{width}×{height} image and be at least {SMALL_IMAGE_WIN_SIZE} px")
-
-
 def _load(ref_path: Path, pred_path: Path | None):
+    """A job decoding the original, then the prediction if it has the original's size.
+
+    The prediction's size is read from its header first: one of another size (or
+    over :data:`~inpaintbench.io.media.MAX_IMAGE_PIXELS`) comes back as the error,
+    undecoded.
+    """
     def job():
         try:
             ref = read_image_rgb(ref_path)
@@ -153,7 +125,7 @@ def _load(ref_path: Path, pred_path: Path | None):
         if pred_path is None:
             return ref, None
         try:
-            return ref, read_image_rgb(pred_path)
+            return ref, read_image_rgb(pred_path, expect_size=(ref.shape[1], ref.shape[0]))
         except InputError as exc:
             return ref, exc
     return job
@@ -177,15 +149,8 @@ def load_reference_joints(ref_dir: str | Path) -> dict[str, list[Person]]:
         raise BrokenReferenceError(
             path, "not found", "--pose-reference annotations needs the joints.json the dataset "
             "builder writes; use --pose-reference estimator to pose the originals instead")
-    raw = _read_mapping(path, 'must map image names to {"persons": [...]}')
-    joints = {}
-    for key, entry in raw.items():
-        try:
-            joints[Path(key).stem] = [Person.from_json(p) for p in entry["persons"]]
-        except (TypeError, KeyError, ValueError) as exc:
-            raise BrokenReferenceError(
-                path, f"entry {key!r} is not {{\"persons\": [person, ...]}} ({exc!r})") from exc
-    return joints
+    names = list_files(Path(ref_dir) / "Y", IMAGE_SUFFIXES)
+    return read_joints(path, names, error=BrokenReferenceError)
 
 
 def resolve_pose(pose: PoseEstimator | str | None) -> tuple[PoseEstimator | None, str | None]:
@@ -337,18 +302,19 @@ def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None 
         if isinstance(ref, InputError):
             raise BrokenReferenceError(ref.path, f"reference image is broken: {ref.rule}")
         blocks = reference.blocks[sample]
-        _check_blocks(reference.images[sample], ref.shape, blocks)
+        check_blocks_inside(reference.folder.parent / MASKDATA_JSON, sample, blocks,
+                            ref.shape[1], ref.shape[0], error=BrokenReferenceError)
         pred_path = pairing.predictions[sample]
         record = {"name": sample, "blocks": len(blocks)}
-        if isinstance(pred, InputError):
+        if isinstance(pred, WrongSizeError):  # found from its header, never decoded
+            problems.append(Problem(
+                "wrong-size", f"image is {pred.size[0]}×{pred.size[1]}, the original is "
+                f"{pred.expected[0]}×{pred.expected[1]}; scored with the penalty",
+                sample=sample, path=str(pred_path), penalised=True))
+            pred = None
+        elif isinstance(pred, InputError):
             problems.append(Problem("unreadable", f"{pred.rule}; scored with the penalty",
                                     sample=sample, path=str(pred_path), penalised=True))
-            pred = None
-        elif pred is not None and pred.shape != ref.shape:
-            problems.append(Problem(
-                "wrong-size", f"image is {pred.shape[1]}×{pred.shape[0]}, the original is "
-                f"{ref.shape[1]}×{ref.shape[0]}; scored with the penalty",
-                sample=sample, path=str(pred_path), penalised=True))
             pred = None
         if not blocks:
             problems.append(Problem("no-blocks", "maskdata.json lists no block; not scored",

@@ -48,9 +48,10 @@ from types import MappingProxyType
 from typing import Any, Literal, get_args
 
 from rich.table import Table
+from rich.text import Text
 
-from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import from_jsonable, read_json, write_json_atomic, write_text_atomic
+from inpaintbench.errors import InputError, OptionError
+from inpaintbench.io.atomic import from_jsonable, write_json_atomic, write_text_atomic
 from inpaintbench.scoring.result import SCORES_JSON
 from inpaintbench.tracks import Track
 
@@ -71,6 +72,58 @@ DEFAULT_DIRECTIONS: Mapping[str, Direction] = MappingProxyType({
     "wnjd": "lower",
     "seconds_per_clip": "lower",
 })
+
+
+@dataclass(frozen=True)
+class ValueRange:
+    """The values a metric can take: ``low <= value <= high``, never NaN.
+
+    Attributes
+    ----------
+    low, high : float
+        Inclusive bounds; an infinite bound admits that infinity unless ``finite``.
+    finite : bool
+        Refuse ``inf`` and ``-inf`` whatever the bounds.
+    """
+
+    low: float
+    high: float
+    finite: bool = False
+
+    def __contains__(self, value: float) -> bool:
+        if math.isnan(value) or (self.finite and math.isinf(value)):
+            return False
+        return self.low <= value <= self.high
+
+    def __str__(self) -> str:
+        if self.finite and math.isinf(self.low) and math.isinf(self.high):
+            return "finite"
+        if self.finite and math.isinf(self.high):
+            return f"finite and ≥ {self.low:g}"
+        return f"in [{self.low:g}, {self.high:g}]"
+
+
+# The values a score file may give each known metric; any other value is a broken
+# file, refused rather than ranked (NaN never passes). MSE = +inf is the challenge's
+# penalty for a missing prediction (ranks last: inpaintbench.scoring.result.PENALTY);
+# PSNR = +inf is a perfect match (ranks first); SSIM lies in [-1, 1] and DSSIM =
+# (1 − SSIM)/2 in [0, 1] (book §2.3, §3.4, §4.3); WNJD (a distance) and seconds per
+# clip are finite and never negative.
+METRIC_RANGES: Mapping[str, ValueRange] = MappingProxyType({
+    "mse": ValueRange(0.0, math.inf),
+    "psnr": ValueRange(0.0, math.inf),
+    "dssim": ValueRange(0.0, 1.0),
+    "ssim": ValueRange(-1.0, 1.0),
+    "ssim_dr1": ValueRange(-1.0, 1.0),
+    "wnjd": ValueRange(0.0, math.inf, finite=True),
+    "seconds_per_clip": ValueRange(0.0, math.inf, finite=True),
+})
+# A metric not in METRIC_RANGES (a custom one) is ranked only when asked for by
+# name, and then only with finite values.
+CUSTOM_METRIC_RANGE = ValueRange(-math.inf, math.inf, finite=True)
+# Numbers a score file holds that are not metrics: scores.json's sample counts
+# (inpaintbench.scoring.result) and the book tables' printed mean rank.
+NON_METRIC_KEYS: tuple[str, ...] = ("n_samples", "n_penalised", "published_rank")
 
 # The metrics each track ranks by (book §2.3, §3.4, §4.3: "mean rank of MSE, PSNR
 # and (D)SSIM"). Track 1's published Table 4 has no PSNR column: a metric joins the
@@ -152,7 +205,8 @@ class Entry:
     ----------
     name : str
     values : mapping of str to float
-        Metric values (non-finite allowed: ``inf`` MSE is the challenge's penalty).
+        Metric values (non-finite allowed: ``inf`` MSE is the challenge's penalty;
+        :func:`read_score_file` refuses values outside :data:`METRIC_RANGES`).
     source : str or None
         The file it was read from, for error messages and the output.
     """
@@ -282,8 +336,12 @@ class Leaderboard:
 
     @classmethod
     def from_json(cls, path: str | Path) -> Leaderboard:
-        """Read a leaderboard written by :meth:`to_json`."""
-        return cls.from_dict(read_json(path))
+        """Read a leaderboard written by :meth:`to_json`.
+
+        Names and sources are kept as written (a submission named ``"inf"`` stays a
+        string); :meth:`from_dict` turns the ``"inf"`` values back into floats.
+        """
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def to_csv_text(self) -> str:
         """The CSV :meth:`to_csv` writes.
@@ -357,7 +415,7 @@ def rank_values(values: Sequence[float], direction: Direction = "lower",
     >>> rank_values([0.2, 0.1, 0.2], ties="ordinal")
     [2.0, 1.0, 3.0]
     """
-    _check_direction(direction)
+    _check_direction(direction, option="direction")
     _check_ties(ties)
     keys = [_sort_key(float(v), direction) for v in values]
     order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: input order in ties
@@ -399,21 +457,34 @@ def resolve_directions(track: Track | str, overrides: Mapping[str, str] | None =
 
     Raises
     ------
-    ValueError
-        For an unknown preset or a direction other than ``lower``/``higher``.
+    OptionError
+        For an unknown ``track`` or ``preset``, or a direction other than
+        ``lower``/``higher`` (option ``directions``).
     """
-    track = Track.parse(track)
+    track = _track_option(track)
     directions: dict[str, Direction] = dict(DEFAULT_DIRECTIONS)
     if preset is not None:
-        if isinstance(preset, str):
-            if preset not in PRESETS:
-                raise ValueError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
-            preset = PRESETS[preset]
-        directions.update(preset.directions_for(track))
+        directions.update(_preset_option(preset).directions_for(track))
     for metric, direction in (overrides or {}).items():
         _check_direction(direction, metric)
         directions[metric] = direction
     return directions
+
+
+def _track_option(track: Any) -> Track:
+    try:
+        return Track.parse(track)
+    except ValueError as error:
+        raise OptionError("track", str(error)) from None
+
+
+def _preset_option(preset: Any) -> Preset:
+    if isinstance(preset, Preset):
+        return preset
+    if isinstance(preset, str) and preset in PRESETS:
+        return PRESETS[preset]
+    raise OptionError("preset", f"unknown preset {preset!r}",
+                      f"use one of {', '.join(PRESETS)}, or none for the correct directions")
 
 
 def parse_directions(texts: Iterable[str]) -> dict[str, Direction]:
@@ -424,29 +495,32 @@ def parse_directions(texts: Iterable[str]) -> dict[str, Direction]:
 
     Raises
     ------
-    ValueError
-        When a string is not ``METRIC=lower`` or ``METRIC=higher``.
+    OptionError
+        (option ``directions``) When a string is not ``METRIC=lower`` or
+        ``METRIC=higher``.
     """
     result: dict[str, Direction] = {}
     for text in texts:
-        metric, sep, direction = (part.strip() for part in text.partition("="))
+        metric, sep, direction = (part.strip() for part in str(text).partition("="))
         if not sep or not metric:
-            raise ValueError(f"bad direction {text!r}: write METRIC=lower or METRIC=higher "
-                             "(e.g. dssim=higher)")
+            raise OptionError("directions", f"bad direction {text!r}",
+                              "write METRIC=lower or METRIC=higher, e.g. dssim=higher")
         _check_direction(direction.lower(), metric)
         result[metric] = direction.lower()  # type: ignore[assignment]
     return result
 
 
-def _check_direction(direction: str, metric: str | None = None) -> None:
+def _check_direction(direction: Any, metric: str | None = None,
+                     option: str = "directions") -> None:
     if direction not in DIRECTIONS:
         where = f" for {metric!r}" if metric else ""
-        raise ValueError(f"bad direction {direction!r}{where}: use 'lower' or 'higher'")
+        raise OptionError(option, f"bad direction {direction!r}{where}",
+                          "use 'lower' or 'higher'")
 
 
-def _check_ties(ties: str) -> None:
+def _check_ties(ties: Any) -> None:
     if ties not in TIE_RULES:
-        raise ValueError(f"bad tie rule {ties!r}: use one of {', '.join(TIE_RULES)}")
+        raise OptionError("ties", f"bad tie rule {ties!r}", f"use one of {', '.join(TIE_RULES)}")
 
 
 def build_leaderboard(
@@ -467,10 +541,10 @@ def build_leaderboard(
     entries : sequence of Entry
         Names must be unique. Input order breaks ties (see ``ties`` and Returns).
     metrics : sequence of str, optional
-        The metrics to rank by. Default: the track's primary then secondary metrics
-        (:data:`PRIMARY_METRICS`, :data:`SECONDARY_METRICS`) that *every* entry has;
-        the others are shown unranked and noted. Given explicitly, every entry must
-        have every metric.
+        The metrics to rank by (one name may be given as a string). Default: the
+        track's primary then secondary metrics (:data:`PRIMARY_METRICS`,
+        :data:`SECONDARY_METRICS`) that *every* entry has; the others are shown
+        unranked and noted. Given explicitly, every entry must have every metric.
     directions : mapping of str to {"lower", "higher"}, optional
         Overrides, applied after the preset (see :func:`resolve_directions`).
     preset : str or Preset, optional
@@ -480,7 +554,8 @@ def build_leaderboard(
         ties in input order: use it to reproduce a published table from its
         rounded figures, listed in the published order.
     reference : iterable of str
-        Names of entries (baselines) shown for reference: the other entries are
+        Names of entries (baselines; one name may be given as a string) shown for
+        reference: the other entries are
         ranked among themselves, and each reference entry gets, per metric, the
         rank it would have if it alone were added to them.
 
@@ -495,19 +570,25 @@ def build_leaderboard(
     InputError
         When names repeat, a requested metric is missing from an entry, or no
         metric is present in every entry.
-    ValueError
-        For a bad direction, tie rule, preset, or an unknown reference name.
+    OptionError
+        Named by the keyword at fault (a ``ValueError``): an unknown ``track`` or
+        ``preset``, a bad direction or a ranked metric without one
+        (``directions``), a bad ``ties`` rule, an empty or malformed ``metrics``
+        list, an unknown ``reference`` name.
     """
-    track = Track.parse(track)
+    track = _track_option(track)
     _check_ties(ties)
+    requested = _metrics_option(metrics)
     if not entries:
         raise InputError(None, "no entries to rank", "give at least one score file")
     _check_unique_names(entries)
     resolved = resolve_directions(track, directions, preset)
-    ranked, notes = _choose_metrics(track, entries, metrics)
+    ranked, notes = _choose_metrics(track, entries, requested)
     for metric in ranked:
         if metric not in resolved:
-            raise ValueError(f"no direction for metric {metric!r}: give one, e.g. {metric}=lower")
+            raise OptionError("directions", f"no direction for metric {metric!r}",
+                              f"give one, e.g. {metric}=lower; the known metrics have "
+                              f"theirs: {', '.join(DEFAULT_DIRECTIONS)}")
     columns = ranked + tuple(
         m for m in (*PRIMARY_METRICS[track], *SECONDARY_METRICS[track], *EXTRA_COLUMNS[track])
         if m not in ranked and any(_has_value(e, m) for e in entries)
@@ -556,18 +637,69 @@ def _check_unique_names(entries: Sequence[Entry]) -> None:
         seen[entry.name] = entry
 
 
+def _metrics_option(metrics: Any) -> tuple[str, ...] | None:
+    """``metrics`` as distinct, stripped names; ``None`` for the track's default."""
+    if metrics is None:
+        return None
+    try:
+        names = (metrics,) if isinstance(metrics, str) else tuple(metrics)
+    except TypeError:
+        raise OptionError("metrics", f"expected a list of metric names, got {metrics!r}",
+                          f"e.g. {', '.join(DEFAULT_DIRECTIONS)}") from None
+    if not names:
+        raise OptionError("metrics", "the metric list is empty",
+                          f"name at least one metric, e.g. {', '.join(DEFAULT_DIRECTIONS)}")
+    for name in names:
+        if not isinstance(name, str) or not name.strip():
+            raise OptionError("metrics", f"bad metric name {name!r}",
+                              f"use names such as {', '.join(DEFAULT_DIRECTIONS)}")
+        if name.strip() in NON_METRIC_KEYS:
+            raise OptionError("metrics", f"{name.strip()!r} is bookkeeping, not a metric",
+                              f"use names such as {', '.join(DEFAULT_DIRECTIONS)}")
+    return tuple(dict.fromkeys(name.strip() for name in names))
+
+
+def _common_metrics(entries: Sequence[Entry]) -> list[str]:
+    """The metrics every entry has, known ones first."""
+    keys = dict.fromkeys([*DEFAULT_DIRECTIONS, *(k for e in entries for k in e.values)])
+    return [k for k in keys if k not in NON_METRIC_KEYS
+            and all(_has_value(e, k) for e in entries)]
+
+
+_LISTED_NAMES = 10  # error messages list at most this many entries, then "… and N more"
+
+
+def _listing(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:_LISTED_NAMES])
+    return shown + (f" … and {len(items) - _LISTED_NAMES} more" if len(items) > _LISTED_NAMES
+                    else "")
+
+
+def _check_present(entries: Sequence[Entry], metric: str) -> None:
+    lacking = [e for e in entries if not _has_value(e, metric)]
+    if not lacking:
+        return
+    sources = list(dict.fromkeys(e.source for e in lacking))
+    one_file = len(sources) == 1 and sources[0] is not None
+    names = [repr(e.name) if one_file or e.source is None else f"{e.name!r} ({e.source})"
+             for e in lacking]
+    subject = (f"entry {names[0]} has" if len(lacking) == 1 else
+               f"{'all' if len(lacking) == len(entries) else len(lacking)} of the "
+               f"{len(entries)} entries ({_listing(names)}) have")
+    common = _common_metrics(entries)
+    hint = f"leave {metric} out of the metrics to rank" + (
+        f"; every entry has {', '.join(common)}" if common else "")
+    raise InputError(sources[0] if one_file else None,
+                     f"{subject} no {metric!r} value", hint)
+
+
 def _choose_metrics(track: Track, entries: Sequence[Entry],
-                    metrics: Sequence[str] | None) -> tuple[tuple[str, ...], list[str]]:
+                    metrics: tuple[str, ...] | None) -> tuple[tuple[str, ...], list[str]]:
     notes: list[str] = []
     if metrics is not None:
-        if not metrics:
-            raise ValueError("the metric list is empty: name at least one metric")
         for metric in metrics:
-            for entry in entries:
-                if not _has_value(entry, metric):
-                    raise InputError(entry.source, f"entry {entry.name!r} has no {metric!r} value",
-                                     f"leave {metric} out of the metrics to rank")
-        return tuple(dict.fromkeys(metrics)), notes
+            _check_present(entries, metric)
+        return metrics, notes
     chosen = []
     for metric in (*PRIMARY_METRICS[track], *SECONDARY_METRICS[track]):
         lacking = [e.name for e in entries if not _has_value(e, metric)]
@@ -581,13 +713,18 @@ def _choose_metrics(track: Track, entries: Sequence[Entry],
     return tuple(chosen), notes
 
 
-def _reference_flags(entries: Sequence[Entry], reference: Iterable[str]) -> list[bool]:
-    names = set(reference)
+def _reference_flags(entries: Sequence[Entry], reference: Iterable[str] | str) -> list[bool]:
+    try:
+        names = {reference} if isinstance(reference, str) else set(reference)
+    except TypeError:
+        raise OptionError("reference", f"expected a list of entry names, got {reference!r}") \
+            from None
     unknown = names - {e.name for e in entries}
     if unknown:
-        raise ValueError(f"unknown reference entr{'y' if len(unknown) == 1 else 'ies'} "
-                         f"{', '.join(sorted(unknown))}: names are "
-                         f"{', '.join(e.name for e in entries)}")
+        raise OptionError("reference",
+                          f"unknown reference entr{'y' if len(unknown) == 1 else 'ies'} "
+                          f"{', '.join(sorted(map(str, unknown)))}",
+                          f"names are {_listing([e.name for e in entries])}")
     return [e.name in names for e in entries]
 
 
@@ -608,6 +745,13 @@ def _rank_metric(values: Sequence[float], direction: Direction, ties: TieRule,
 
 _EXPECTED = ("a scores.json written by `inpaintbench score`, or a table "
              '{"track": ..., "entries": [{"name": ..., "mse": ...}, ...]}')
+_SHOWN_CHARS = 60  # a bad value is quoted in an error message up to this length
+_ENTRY_FIELDS = ("name", "track")  # an entry's keys that are never values
+# What to do about a value out of its range, where there is more to say than the range.
+_RANGE_HINTS: Mapping[str, str] = MappingProxyType({
+    "mse": 'a missing prediction scores "inf", which ranks last',
+    "psnr": 'a perfect match scores "inf", which ranks first',
+})
 
 
 def read_score_file(path: str | Path) -> tuple[Track, list[Entry]]:
@@ -625,81 +769,193 @@ def read_score_file(path: str | Path) -> tuple[Track, list[Entry]]:
     Returns
     -------
     (Track, list of Entry)
-        Every numeric top-level key of an entry is kept as a value; ``null`` counts
-        as missing.
+        Every numeric key of an entry but the bookkeeping ones
+        (:data:`NON_METRIC_KEYS`) is kept as a value; ``null`` counts as missing.
+        The strings ``"inf"``, ``"-inf"``, ``"nan"`` (how
+        :func:`~inpaintbench.io.atomic.to_jsonable` writes non-finite floats) are
+        read as numbers where a value is expected, and nowhere else: a submission
+        named ``"inf"`` keeps its name.
 
     Raises
     ------
     InputError
-        When the file is missing, not JSON, has no (valid) ``track``, or an entry
-        has no name or a non-numeric metric.
+        Naming the file (and the entry and metric where one is at fault): the
+        file is missing, empty, a folder without a ``scores.json``, not UTF-8, not
+        JSON, not an object; ``track`` is missing or names no track; ``entries``
+        is not a non-empty list of objects; an entry has no name; a known metric
+        is not a number or lies outside its range (:data:`METRIC_RANGES`: NaN
+        never passes).
     """
     text = str(path)
     if text.startswith(BOOK_PREFIX):
         name = text.removeprefix(BOOK_PREFIX)
         return _parse_scores(text, _load_book_data(name), default_name=name)
-    path = Path(path)
-    if path.is_dir():
-        if not (path / SCORES_JSON).is_file():
-            raise InputError(path, f"is a folder without a {SCORES_JSON}", f"expected {_EXPECTED}")
-        path = path / SCORES_JSON
-    if not path.is_file():
-        raise InputError(path, "no such file", f"expected {_EXPECTED}")
+    path = _score_file_path(Path(path))
     try:
-        data = read_json(path)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InputError(path, f"is not valid JSON ({error})", f"expected {_EXPECTED}") from None
+        raw = path.read_bytes()
     except OSError as error:
-        raise InputError(path, f"cannot be read ({error.strerror})") from None
+        raise InputError(path, f"cannot be read ({error.strerror or error})") from None
+    if not raw.strip():
+        raise InputError(path, "is empty", f"expected {_EXPECTED}")
+    try:
+        decoded = raw.decode("utf-8-sig")  # tolerate the BOM some editors write
+    except UnicodeDecodeError as error:
+        raise InputError(path, f"is not UTF-8 text (byte {error.start}: {error.reason})",
+                         f"expected {_EXPECTED}") from None
+    try:
+        data = json.loads(decoded)  # raw: "inf" stays a string until a value is expected
+    except json.JSONDecodeError as error:
+        raise InputError(path, f"is not valid JSON ({error.msg}: line {error.lineno} column "
+                               f"{error.colno})", f"expected {_EXPECTED}") from None
+    except (ValueError, RecursionError) as error:  # a 5000-digit number, deep nesting
+        raise InputError(path, f"is not valid JSON ({error})", f"expected {_EXPECTED}") from None
     default = path.parent.name if path.name == SCORES_JSON and path.parent.name else path.stem
     return _parse_scores(str(path), data, default_name=default)
 
 
+def _score_file_path(path: Path) -> Path:
+    """``path``, or the ``scores.json`` in the folder ``path``; checked to be a file."""
+    try:
+        is_dir = path.is_dir()
+        if is_dir and (path / SCORES_JSON).is_file():
+            path, is_dir = path / SCORES_JSON, False
+        is_file, exists = path.is_file(), path.exists()
+    except (OSError, ValueError) as error:  # a name too long, a NUL byte
+        raise InputError(path, f"cannot be read ({getattr(error, 'strerror', None) or error})") \
+            from None
+    if is_file:
+        return path
+    if is_dir:
+        raise InputError(path, f"is a folder without a {SCORES_JSON}", f"expected {_EXPECTED}")
+    if exists:
+        raise InputError(path, "is not a regular file", f"expected {_EXPECTED}")
+    raise InputError(path, "no such file", f"expected {_EXPECTED}")
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in words, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = ((str, "a string"), (int | float, "a number"), (list, "a list"), (dict, "an object"))
+    return next((word for kind, word in kinds if isinstance(value, kind)), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    """``value`` as JSON, shortened, for error messages."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS - 1] + "…"
+
+
 def _parse_scores(source: str, data: Any, default_name: str) -> tuple[Track, list[Entry]]:
     if not isinstance(data, dict):
-        raise InputError(source, "is not a JSON object", f"expected {_EXPECTED}")
+        raise InputError(source, f"is not a JSON object (it is {_json_kind(data)})",
+                         f"expected {_EXPECTED}")
     if "track" not in data:
         raise InputError(source, "has no 'track' key", f"expected {_EXPECTED}")
+    track_value = data["track"]
+    if isinstance(track_value, bool) or not isinstance(track_value, str | int | float):
+        raise InputError(source, f"has a bad 'track': a string or a number is expected, got "
+                                 f"{_json_kind(track_value)} {_shown(track_value)}",
+                         "use humans (1), captions (2) or fingerprints (3)")
     try:
-        track = Track.parse(data["track"])
+        track = Track.parse(track_value)
     except ValueError as error:
         raise InputError(source, f"has a bad 'track': {error}") from None
     if "entries" not in data:
-        return track, [_parse_entry(source, data, data.get("name") or default_name, "the file")]
+        name = data.get("name")
+        if name is None or name == "":
+            name = default_name
+        return track, [_parse_entry(source, data, name)]
     items = data["entries"]
     if not isinstance(items, list) or not items:
-        raise InputError(source, "'entries' must be a non-empty list of objects",
+        got = "an empty list" if isinstance(items, list) else _json_kind(items)
+        raise InputError(source, f"'entries' must be a non-empty list of objects, got {got}",
                          f"expected {_EXPECTED}")
     entries = []
     for number, item in enumerate(items, start=1):
-        where = f"entry {number}"
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
-                or not item["name"]:
-            raise InputError(source, f"{where} has no 'name' (a non-empty string)")
-        entries.append(_parse_entry(source, item, item["name"], where))
+        if not isinstance(item, dict):
+            raise InputError(source, f"entry {number} is not an object (it is "
+                                     f"{_json_kind(item)} {_shown(item)})",
+                             f"expected {_EXPECTED}")
+        if item.get("name") is None:
+            raise InputError(source, f"entry {number} has no 'name' (a non-empty string)")
+        entries.append(_parse_entry(source, item, item["name"], number))
     return track, entries
 
 
-def _parse_entry(source: str, data: Mapping[str, Any], name: Any, where: str) -> Entry:
+def _parse_entry(source: str, data: Mapping[str, Any], name: Any,
+                 number: int | None = None) -> Entry:
+    """One entry: ``number`` is its place in a table file, ``None`` in a scores.json."""
     if not isinstance(name, str) or not name:
-        raise InputError(source, f"{where}: 'name' must be a non-empty string, got {name!r}")
+        at = f"entry {number}: " if number else ""
+        raise InputError(source, f"{at}'name' must be a non-empty string, got "
+                                 f"{_json_kind(name)} {_shown(name)}")
+    where = f"entry {number} ({name!r})" if number else f"entry {name!r}"
     values: dict[str, float] = {}
-    for key, value in data.items():
-        if isinstance(value, bool):
+    for key, raw in data.items():
+        if key in _ENTRY_FIELDS or key in NON_METRIC_KEYS or raw is None:
             continue
-        if isinstance(value, int | float):
-            values[key] = float(value)
-        elif key in DEFAULT_DIRECTIONS and value is not None:
+        value = _number(raw)
+        if key not in METRIC_RANGES:
+            if value is not None:  # a custom metric: checked if asked for
+                values[key] = value
+            continue
+        if value is None:
             raise InputError(source, f"{where}: {key!r} must be a number "
-                             f'(or "inf", "-inf", "nan"), got {value!r}')
+                             f'(or "inf", "-inf", "nan"), got {_json_kind(raw)} {_shown(raw)}')
+        if value not in METRIC_RANGES[key]:
+            raise InputError(source, f"{where}: {key!r} must be {METRIC_RANGES[key]}, "
+                                     f"got {_shown(raw)}", _RANGE_HINTS.get(key, ""))
+        values[key] = value
     return Entry(name=name, values=values, source=source)
 
 
-def read_score_files(paths: Iterable[str | Path]) -> tuple[Track, list[Entry]]:
-    """Read the entries of several files; they must all be of one track.
+def _number(raw: Any) -> float | None:
+    """A JSON value where a metric is expected, as a float; ``None`` if it is not one.
+
+    Numbers (booleans are not) and the strings :func:`~inpaintbench.io.atomic.to_jsonable`
+    writes for non-finite floats; an integer too large for a float is infinite.
+    """
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        try:
+            return float(raw)
+        except OverflowError:
+            return math.inf if raw > 0 else -math.inf
+    if isinstance(raw, float):
+        return raw
+    if isinstance(raw, str):
+        value = from_jsonable(raw)
+        return value if isinstance(value, float) else None
+    return None
+
+
+def _check_requested(entries: Sequence[Entry], metrics: Any) -> None:
+    """Refuse a non-finite value of a custom metric asked for by name (read from a file)."""
+    for metric in _metrics_option(metrics) or ():
+        if metric in METRIC_RANGES:
+            continue  # checked on reading
+        for entry in entries:
+            value = entry.values.get(metric)
+            if value is not None and value not in CUSTOM_METRIC_RANGE:
+                raise InputError(entry.source, f"entry {entry.name!r}: {metric!r} must be "
+                                 f"{CUSTOM_METRIC_RANGE} to be ranked, got {value}",
+                                 f"leave {metric} out of the metrics to rank")
+
+
+def read_score_files(paths: Iterable[str | Path] | str | Path) -> tuple[Track, list[Entry]]:
+    """Read the entries of several files (or one path); they must all be of one track.
 
     Names repeated across files get a suffix in input order (``foo``, ``foo#2``),
-    so that two ``scores.json`` from folders of the same name can be compared.
+    so that two ``scores.json`` from folders of the same name can be compared; a
+    suffixed name never takes a name some entry already has (``foo#2`` given as a
+    name makes the second ``foo`` ``foo#3``).
 
     Raises
     ------
@@ -707,6 +963,8 @@ def read_score_files(paths: Iterable[str | Path]) -> tuple[Track, list[Entry]]:
         When no path is given, a file cannot be read (see :func:`read_score_file`),
         or two files are of different tracks.
     """
+    if isinstance(paths, str | Path):
+        paths = [paths]
     track: Track | None = None
     first = ""
     entries: list[Entry] = []
@@ -740,9 +998,23 @@ def _disambiguate(entries: Sequence[Entry]) -> list[Entry]:
     return result
 
 
-def leaderboard_from_files(paths: Iterable[str | Path], **options: Any) -> Leaderboard:
-    """Read ``paths`` (:func:`read_score_files`) and rank them (:func:`build_leaderboard`)."""
+def leaderboard_from_files(paths: Iterable[str | Path] | str | Path,
+                           **options: Any) -> Leaderboard:
+    """Read ``paths`` (:func:`read_score_files`) and rank them (:func:`build_leaderboard`).
+
+    A custom metric (one not in :data:`METRIC_RANGES`) is ranked only when named in
+    ``metrics``, and then every value of it must be finite.
+
+    Raises
+    ------
+    InputError
+        For a file (see :func:`read_score_file`), or a custom metric asked for with
+        a non-finite value (naming the file, the entry and the metric).
+    OptionError
+        For a bad option (see :func:`build_leaderboard`).
+    """
     track, entries = read_score_files(paths)
+    _check_requested(entries, options.get("metrics"))
     return build_leaderboard(track, entries, **options)
 
 
@@ -867,7 +1139,7 @@ def _load_book_data(name: str) -> Any:
                          f"use one of {', '.join(BOOK_TABLES)}")
     text = resources.files(__package__).joinpath("book_tables", f"{name}.json").read_text(
         encoding="utf-8")
-    return from_jsonable(json.loads(text))
+    return json.loads(text)  # raw, as a score file: _parse_scores reads the values
 
 
 def load_book_table(name: str) -> BookTable:
@@ -913,26 +1185,29 @@ def format_value(metric: str, value: float | None) -> str:
 _ARROWS: Mapping[str, str] = MappingProxyType({"lower": "↓", "higher": "↑"})
 
 
-def leaderboard_table(lb: Leaderboard, title: str | None = None) -> Table:
+def leaderboard_table(lb: Leaderboard, title: str | Text | None = None) -> Table:
     """A rich table of ``lb`` in the book's layout: ``value (rank)`` per metric.
 
     Headers carry the direction used (``DSSIM ↑`` under the historical preset);
     reference rows are in italics; the caption states the ranked metrics, the tie
-    rule, the preset and the notes.
+    rule, the preset and the notes. Every string from the data (names, metric
+    names, notes, a ``str`` title) is shown literally, never read as rich markup:
+    a submission named ``[bold]x`` or ``a[/]b`` prints as such. Pass a
+    :class:`rich.text.Text` title to style it.
     """
     if title is None:
         title = f"Leaderboard — {lb.track.value} (track {lb.track.number})"
-    table = Table(title=title)
+    table = Table(title=Text(title) if isinstance(title, str) else title)
     table.add_column("#", justify="right")
     table.add_column("Name")
     table.add_column("Rank", justify="right")
     for column in lb.columns:
         label = METRIC_LABELS.get(column, column)
         ranked = column in lb.metrics
-        table.add_column(f"{label} {_ARROWS[lb.directions[column]]}" if ranked else label,
+        table.add_column(Text(f"{label} {_ARROWS[lb.directions[column]]}" if ranked else label),
                          justify="right", style=None if ranked else "dim")
     for row in lb.rows:
-        cells = [str(row.position), row.name, f"{row.mean_rank:.{MEAN_RANK_DECIMALS}f}"]
+        cells = [str(row.position), Text(row.name), f"{row.mean_rank:.{MEAN_RANK_DECIMALS}f}"]
         for column in lb.columns:
             text = format_value(column, row.values.get(column))
             if column in row.ranks:
@@ -945,14 +1220,15 @@ def leaderboard_table(lb: Leaderboard, title: str | None = None) -> Table:
         caption.append(f"preset: {lb.preset}")
     if any(r.reference for r in lb.rows):
         caption.append("italic: reference entries, ranked without displacing the others")
-    table.caption = "; ".join(caption) + "".join(f"\n{note}" for note in lb.notes)
+    table.caption = Text("; ".join(caption) + "".join(f"\n{note}" for note in lb.notes))
     return table
 
 
 __all__ = [
-    "BOOK_TABLES", "DEFAULT_DIRECTIONS", "DIRECTIONS", "EXTRA_COLUMNS", "PRESETS",
-    "PRIMARY_METRICS", "SECONDARY_METRICS", "TIE_RULES", "BookTable", "Direction", "Entry",
-    "Leaderboard", "Mismatch", "Preset", "Row", "TieRule", "build_leaderboard",
+    "BOOK_TABLES", "CUSTOM_METRIC_RANGE", "DEFAULT_DIRECTIONS", "DIRECTIONS", "EXTRA_COLUMNS",
+    "METRIC_RANGES", "NON_METRIC_KEYS", "PRESETS", "PRIMARY_METRICS", "SECONDARY_METRICS",
+    "TIE_RULES", "BookTable", "Direction", "Entry", "Leaderboard", "Mismatch", "Preset", "Row",
+    "TieRule", "ValueRange", "build_leaderboard",
     "format_rank", "format_value", "leaderboard_from_files", "leaderboard_table",
     "load_book_table", "parse_directions", "rank_values", "read_score_file",
     "read_score_files", "resolve_directions", "shorten", "write_leaderboard",

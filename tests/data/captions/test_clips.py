@@ -350,3 +350,26 @@ def test_default_sources_from_env_shared(tmp_path, monkeypatch):
     names = [s.name for s in defaults.default_sources()]
     assert names[0] == "shared-my_clip"
     assert "pose-set-a" in names and not any("videos" in n for n in names)
+
+
+# --- frame size from the header --------------------------------------------------------------
+
+
+def test_source_over_8k_is_refused_from_its_header(tmp_path, monkeypatch):
+    from inpaintbench.data.captions import clips
+    from inpaintbench.io.media import write_video
+
+    assert clips.MAX_SOURCE_SIZE == (7680, 4320)
+    over = write_video(tmp_path / "over.mp4", np.zeros((1, 4336, 7696, 3), np.uint8))  # 8 kB
+    at = write_video(tmp_path / "at.mp4", np.zeros((1, 4320, 7680, 3), np.uint8))
+
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("a frame was decoded")
+
+    monkeypatch.setattr(clips, "_timed_frames", no_decoding)
+    for call in (probe_video, cut_clips):
+        with pytest.raises(InputError, match=r"over.mp4: frames are 7696×4336 \(33.4 MP\), "
+                                             r"larger than the 7680×4320 \(8K UHD\)"):
+            call(over)
+    info = probe_video(at)  # 8K itself is a legal source
+    assert (info.width, info.height) == (7680, 4320)

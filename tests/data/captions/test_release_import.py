@@ -141,3 +141,64 @@ def test_import_from_the_command_line(release, tmp_path):
     assert "1 clips (train 1, val 0, test 0)" in proc.stdout
     assert (out / "stats.png").is_file() and (out / "contact_sheet.png").is_file()
     assert (out / "train" / "X" / "X0001.mp4").stat().st_nlink == 1  # copied
+
+
+# --- frame size from the header --------------------------------------------------------------
+
+
+def _watch_decoding(monkeypatch) -> list[str]:
+    """From now on, every ``container.decode`` call made through ``av.open``, by file name."""
+    import av
+
+    calls: list[str] = []
+    real_open = av.open
+
+    class Watched:
+        def __init__(self, name, container):
+            self._name, self._container = name, container
+
+        def __getattr__(self, attribute):
+            return getattr(self._container, attribute)
+
+        def __enter__(self):
+            self._container.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self._container.__exit__(*exc)
+
+        def decode(self, *args, **kwargs):
+            calls.append(self._name)
+            return self._container.decode(*args, **kwargs)
+
+    monkeypatch.setattr(av, "open", lambda file, *a, **k: Watched(Path(file).name,
+                                                                   real_open(file, *a, **k)))
+    return calls
+
+
+def test_a_clip_claiming_a_huge_frame_is_refused_undecoded(tmp_path, monkeypatch):
+    # a raw H.264 stream: no frame count in its header, which made the old check decode
+    # every frame before it looked at the size
+    import av
+
+    path = tmp_path / "huge.h264"
+    with av.open(str(path), "w", format="h264") as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.pix_fmt, stream.width, stream.height = "yuv420p", 2048, 2048
+        frame = av.VideoFrame.from_ndarray(np.zeros((2048, 2048, 3), np.uint8), format="rgb24")
+        for packet in [*stream.encode(frame), *stream.encode()]:
+            container.mux(packet)
+    decoded = _watch_decoding(monkeypatch)
+    assert check_clip(path) == "is 2048×2048; a track-2 clip is 256×256"
+    assert decoded == []
+
+
+def test_import_skips_a_huge_clip_by_its_rule(tmp_path):
+    root = tmp_path / "release"
+    _write_pair(root / "dev", 1)
+    write_video(root / "dev" / "X" / "X0002.mp4", np.zeros((3, 2048, 2048, 3), np.uint8))
+    write_video(root / "dev" / "Y" / "Y0002.mp4", np.zeros((3, 2048, 2048, 3), np.uint8))
+    summary = import_release(root, tmp_path / "out", workers=1)
+    assert summary.clips["val"] == 1
+    (skipped,) = summary.skipped
+    assert "X0002.mp4: is 2048×2048; a track-2 clip is 256×256" in skipped

@@ -193,4 +193,4 @@ def test_command_line_refuses_bad_input_clearly(tmp_path):
                                                   "config": {"seed": 0}}))
     proc = _cli("data", "fingerprints", "build", "--count", "2", "--out", str(taken))
     assert proc.returncode == 2
-    assert "holds a build with other settings" in proc.stderr and "dataset.json" in proc.stderr
+    assert "holds a captions set, not a fingerprints one" in proc.stderr and "taken" in proc.stderr

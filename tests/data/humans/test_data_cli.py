@@ -59,3 +59,30 @@ def test_missing_source_is_a_clear_error(tmp_path):
                str(tmp_path / "out"), "--pose", "none")
     assert proc.returncode == 2
     assert "nowhere.json" in proc.stderr
+
+
+def test_a_photo_folder_with_dotted_names_builds_runs_and_scores(real_data, tmp_path):
+    """The documented flow on photos named like ``IMG.2018.06.jpg``: names keep their dots."""
+    from inpaintbench.pose import pose_available
+
+    if not pose_available():
+        import pytest
+
+        pytest.skip("needs the pose extra (BlazePose) to find the people on photos")
+    photos = tmp_path / "my.photos"
+    photos.mkdir()
+    source = real_data / "pose" / "coco" / "000000000785.jpg"
+    (photos / "ski.run.2018.jpg").write_bytes(source.read_bytes())
+    built = run("data", "humans", "build", str(photos), "--out", str(tmp_path / "set"),
+                "--split", "0/0/1", "--workers", "1")
+    assert built.returncode == 0, built.stderr
+    names = sorted(json.loads((tmp_path / "set" / "test" / "maskdata.json").read_text()))
+    assert names and all("ski.run.2018" in name for name in names), names
+    pred = tmp_path / "pred"
+    ran = run("run", "-t", "humans", "-m", "mean-fill", "--data", str(tmp_path / "set"),
+              "--out", str(pred), "--workers", "1")
+    assert ran.returncode == 0, ran.stderr
+    scored = run("score", "-t", "humans", "--ref", str(tmp_path / "set" / "test"), "--pred",
+                 str(pred), "--pose", "none", "-q")
+    assert scored.returncode == 0, scored.stderr
+    assert scored.stdout.startswith("mse=") and "inf" not in scored.stdout

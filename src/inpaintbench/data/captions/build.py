@@ -40,8 +40,8 @@ from inpaintbench.data.common import (
     METADATA_JSON,
     SPLITS,
     Progress,
+    building,
     check_fractions,
-    check_resumable,
     hash_split,
     named_rng,
     part_path,
@@ -327,71 +327,76 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
         source yields a clip.
     """
     out = Path(out)
-    check_resumable(out, DATASET_JSON, config.to_json(), "captions")
-    plans = plan_sources(sources, config)
-    if not any(p.clips for p in plans):
-        problems = "; ".join(p.problem for p in plans if p.problem) or "no source given"
-        raise InputError(out, f"no source yields a 5-second clip ({problems})")
-    description: dict[str, Any] = {
-        "kind": "inpaintbench-captions", "config": config.to_json(), "complete": False,
-        "sources": [{"name": p.source.name, "kind": p.source.kind, "path": str(p.source.path),
-                     "srt": str(p.source.srt) if p.source.srt else None,
-                     "clips": len(p.clips)} for p in plans]}
-    write_json_atomic(out / DATASET_JSON, description)
+    with building(out, config.to_json(), "captions"):
+        plans = plan_sources(sources, config)
+        if not any(p.clips for p in plans):
+            problems = "; ".join(p.problem for p in plans if p.problem) or "no source given"
+            raise InputError(out, f"no source yields a 5-second clip ({problems})")
+        description: dict[str, Any] = {
+            "kind": "inpaintbench-captions", "config": config.to_json(), "complete": False,
+            "sources": [{"name": p.source.name, "kind": p.source.kind, "path": str(p.source.path),
+                         "srt": str(p.source.srt) if p.source.srt else None,
+                         "clips": len(p.clips)} for p in plans]}
+        write_json_atomic(out / DATASET_JSON, description)
 
-    parts: dict[str, dict[str, Any]] = {}
-    todo = []
-    for plan in plans:
-        if not plan.clips:
-            continue
-        path = part_path(out, plan.source.name)
-        if path.exists():
-            parts[plan.source.name] = read_json(path)
-        else:
-            todo.append(plan)
-    resumed = len(parts)
-    total = sum(len(p.clips) for p in plans)
+        parts: dict[str, dict[str, Any]] = {}
+        todo = []
+        for plan in plans:
+            if not plan.clips:
+                continue
+            path = part_path(out, plan.source.name)
+            if path.exists():
+                parts[plan.source.name] = read_json(path)
+            else:
+                todo.append(plan)
+        resumed = len(parts)
+        total = sum(len(p.clips) for p in plans)
 
-    def clips_done() -> int:
-        return sum(len(p["clips"]) for p in parts.values())
+        def clips_done() -> int:
+            return sum(len(p["clips"]) for p in parts.values())
 
-    if progress:
-        progress(clips_done(), total)
-    def finished(plan: SourcePlan, part: dict[str, Any]) -> None:
-        parts[plan.source.name] = part
         if progress:
             progress(clips_done(), total)
+        def finished(plan: SourcePlan, part: dict[str, Any]) -> None:
+            parts[plan.source.name] = part
+            if progress:
+                progress(clips_done(), total)
 
-    # the longest sources first, so that no core waits on one long video at the end
-    run_parallel(sorted(todo, key=lambda p: -len(p.clips)), _run, (out, config),
-                 workers or os.cpu_count() or 1, finished)
+        # the longest sources first, so that no core waits on one long video at the end
+        run_parallel(sorted(todo, key=lambda p: -len(p.clips)), _run, (out, config),
+                     workers or os.cpu_count() or 1, finished)
 
-    clips: dict[str, Any] = {}
-    skipped = [p.problem for p in plans if p.problem]
-    for plan in plans:
-        part = parts.get(plan.source.name)
-        if part is None:
-            continue
-        if part["problem"]:
-            skipped.append(part["problem"])
-        for planned in plan.clips:
-            built = part["clips"].get(planned.name)
-            if built is None:
+        clips: dict[str, Any] = {}
+        skipped = [p.problem for p in plans if p.problem]
+        for plan in plans:
+            part = parts.get(plan.source.name)
+            if part is None:
                 continue
-            clips[planned.name] = {
-                "split": planned.split, "source": planned.source,
-                "source_path": str(plan.source.path), "source_kind": plan.source.kind,
-                "motion": planned.motion, **built["details"],
-                "coverage": planned.coverage,
-                "per_frame_coverage": built["per_frame_coverage"],
-                "difficulty": sorted({e.get("difficulty") for e in planned.events
-                                      if e.get("difficulty")}),
-                "events": list(planned.events)}
-    metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": CLIP_SIZE,
-                "height": CLIP_SIZE, "clips": dict(sorted(clips.items()))}
-    write_json_atomic(out / METADATA_JSON, metadata, indent=None)
-    counts = Counter(c["split"] for c in clips.values())
-    description.update(complete=True, clips={s: counts.get(s, 0) for s in SPLITS},
-                       skipped=skipped)
-    write_json_atomic(out / DATASET_JSON, description)
-    return CaptionsBuildSummary(out, description["clips"], skipped, resumed)
+            if part["problem"]:
+                skipped.append(part["problem"])
+            for planned in plan.clips:
+                built = part["clips"].get(planned.name)
+                if built is None:
+                    continue
+                clips[planned.name] = {
+                    "split": planned.split, "source": planned.source,
+                    "source_path": str(plan.source.path), "source_kind": plan.source.kind,
+                    "motion": planned.motion, **built["details"],
+                    "coverage": planned.coverage,
+                    "per_frame_coverage": built["per_frame_coverage"],
+                    "difficulty": sorted({e.get("difficulty") for e in planned.events
+                                          if e.get("difficulty")}),
+                    "events": list(planned.events)}
+        if not clips:  # every source failed while decoding: say why, leave it incomplete
+            description.update(skipped=skipped)
+            write_json_atomic(out / DATASET_JSON, description)
+            raise InputError(out, "no clip was made: " + "; ".join(skipped[:3]),
+                             "give videos PyAV can read, at least 5 s long")
+        metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": CLIP_SIZE,
+                    "height": CLIP_SIZE, "clips": dict(sorted(clips.items()))}
+        write_json_atomic(out / METADATA_JSON, metadata, indent=None)
+        counts = Counter(c["split"] for c in clips.values())
+        description.update(complete=True, clips={s: counts.get(s, 0) for s in SPLITS},
+                           skipped=skipped)
+        write_json_atomic(out / DATASET_JSON, description)
+        return CaptionsBuildSummary(out, description["clips"], skipped, resumed)

@@ -23,7 +23,10 @@ bar pixel leaks into the frame. Non-square pixels (anamorphic DVD rips) are take
 account through the stream's sample aspect ratio.
 
 Videos are streamed with PyAV (threaded decoding): only the frames of the clip being
-built are held in memory. The main video stream is used (FFmpeg's pick); rotation
+built are held in memory, at 256×256, besides the decoder's own few source frames (its
+references and threads: about 0.4–1 GB for an 8K H.264 source). Frames up to 8K UHD
+(:data:`MAX_SOURCE_SIZE`) are accepted; a header claiming more is refused before any
+frame is decoded. The main video stream is used (FFmpeg's pick); rotation
 metadata (phone videos) is not applied, nor deinterlacing. A decode error in the middle
 of a video stops the cut: the complete clips before it have been yielded, then
 :class:`VideoDecodeError` is raised (the clip in progress is dropped).
@@ -49,6 +52,7 @@ import numpy as np
 from PIL import Image
 
 from inpaintbench.errors import InputError
+from inpaintbench.io.media import decoder_guard
 from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
 
 CLIP_SECONDS = CLIP_FRAMES / CLIP_FPS  # 5-second clips (book §3.1)
@@ -79,6 +83,13 @@ REORDER_DEPTH = 8
 # FFmpeg's scaler: Lanczos, with accurate rounding and full chroma interpolation.
 SCALE_FLAGS = "lanczos+accurate_rnd+full_chroma_int"
 RESIZE_REDUCING_GAP = 3.0  # Pillow fallback: box-reduce first when shrinking > 3×, then Lanczos
+
+# --- size ---------------------------------------------------------------------------
+# The largest source frame, 8K UHD (by its pixel count, so portrait 4320×7680 too):
+# sources are streamed and scaled down frame by frame, so only a few decoded frames
+# are held at once; a header claiming more is refused before any frame is decoded.
+MAX_SOURCE_SIZE = (7680, 4320)
+MAX_SOURCE_PIXELS = MAX_SOURCE_SIZE[0] * MAX_SOURCE_SIZE[1]
 
 
 @dataclass(frozen=True)
@@ -269,13 +280,19 @@ def _crop_box(box: tuple[int, int, int, int],
 
 
 def _open(path: Path):
-    """Open a video with PyAV: ``(container, stream)``, or an :class:`InputError`."""
+    """Open a video with PyAV: ``(container, stream)``, or an :class:`InputError`.
+
+    The frame size is checked against :data:`MAX_SOURCE_SIZE` from the header, and
+    FFmpeg refuses to decode frames far above it (:func:`decoder_guard`), also while
+    it probes the file and when the size changes mid-stream.
+    """
     import av  # imported here: PyAV is slow to import and only videos need it
 
     if not path.is_file():
         raise InputError(path, "file not found", "check the path")
+    guard = decoder_guard(MAX_SOURCE_PIXELS)
     try:
-        container = av.open(str(path))
+        container = av.open(str(path), options=guard)
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise InputError(path, f"not a readable video ({exc})",
                          "the file is corrupt or not a video") from exc
@@ -289,9 +306,16 @@ def _open(path: Path):
         stream = container.streams.best("video") if container.streams.video else None
         if stream is None:
             raise InputError(path, "holds no video stream", "give a video file")
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if width * height > MAX_SOURCE_PIXELS:  # 0 when unknown: then the guard alone
+            raise InputError(
+                path, f"frames are {width}×{height} ({width * height / 1e6:.3g} MP), larger "
+                f"than the {MAX_SOURCE_SIZE[0]}×{MAX_SOURCE_SIZE[1]} (8K UHD) a source "
+                "video may have", "scale it down first, e.g. ffmpeg -i IN -vf scale=-2:2160 OUT")
     except BaseException:
         container.close()
         raise
+    stream.codec_context.options = guard
     stream.thread_type = "AUTO"
     return container, stream
 
@@ -392,7 +416,10 @@ def _sample_frames(path: Path, info: VideoInfo) -> tuple[np.ndarray, float]:
         if first is None:
             raise InputError(path, "holds no decodable frame", "the file is corrupt")
         origin, frame = first
-        samples = [frame.to_ndarray(format="gray")]
+        grey = frame.to_ndarray(format="gray")
+        # filled in place: a list then np.stack would hold every sample twice (0.8 GB at 8K)
+        samples = np.empty((LETTERBOX_SAMPLES, *grey.shape), np.uint8)
+        samples[0], count = grey, 1
         seen = {frame.pts}
         for i in range(LETTERBOX_SAMPLES - 1) if info.duration > 0 else ():
             target = origin + (i + 0.5) * info.duration / (LETTERBOX_SAMPLES - 1)
@@ -405,9 +432,10 @@ def _sample_frames(path: Path, info: VideoInfo) -> tuple[np.ndarray, float]:
                 continue
             seen.add(frame.pts)
             array = frame.to_ndarray(format="gray")
-            if array.shape == samples[0].shape:
-                samples.append(array)
-    return np.stack(samples)[..., None], origin
+            if array.shape == grey.shape:
+                samples[count] = array
+                count += 1
+    return samples[:count, ..., None], origin
 
 
 def _frames_from(path: Path, origin: float, start: float,

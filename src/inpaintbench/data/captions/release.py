@@ -47,13 +47,13 @@ from inpaintbench.data.common import (
     DATASET_JSON,
     SPLITS,
     Progress,
-    check_resumable,
+    building,
     part_path,
     run_parallel,
 )
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
-from inpaintbench.io.media import read_video
+from inpaintbench.io.media import decoder_guard, read_video
 from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
 
 # The participants' recipe for a pair's caption mask (CHALLENGE.md, Track 2).
@@ -156,21 +156,28 @@ def find_release(root: str | Path, *, split: str | None = None) -> list[ReleaseC
 
 
 def check_clip(path: Path) -> str | None:
-    """The first release rule ``path`` breaks, or None: decodable, 256×256, 25 fps, ≥125 frames."""
+    """The first release rule ``path`` breaks, or None: decodable, 256×256, 25 fps, ≥125 frames.
+
+    The size comes from the header, before any frame is decoded; FFmpeg is told to
+    refuse frames far larger (:func:`~inpaintbench.io.media.decoder_guard`), also
+    while it probes the file.
+    """
     import av
 
+    guard = decoder_guard(CLIP_SIZE * CLIP_SIZE)
     try:
-        with av.open(str(path)) as container:
+        with av.open(str(path), options=guard) as container:
             if not container.streams.video:
                 return "holds no video stream"
             stream = container.streams.video[0]
             size = (stream.codec_context.width, stream.codec_context.height)
+            if size != (CLIP_SIZE, CLIP_SIZE):
+                return f"is {size[0]}×{size[1]}; a track-2 clip is {CLIP_SIZE}×{CLIP_SIZE}"
             rate = stream.average_rate or stream.guessed_rate
+            stream.codec_context.options = guard
             frames = stream.frames or sum(1 for _ in container.decode(stream))
     except (av.FFmpegError, OSError, ValueError) as exc:
         return f"is not a readable video ({exc})"
-    if size != (CLIP_SIZE, CLIP_SIZE):
-        return f"is {size[0]}×{size[1]}; a track-2 clip is {CLIP_SIZE}×{CLIP_SIZE}"
     if rate is None or abs(Fraction(rate) - CLIP_FPS) > Fraction(1, 100):
         return f"runs at {float(rate or 0):g} fps; a track-2 clip runs at {CLIP_FPS}"
     if frames < CLIP_FRAMES:
@@ -231,8 +238,10 @@ def import_clip(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[s
     record: dict[str, Any] = {"name": clip.name, "problem": None}
     if masks and clip.y is not None:
         try:
-            mask = estimated_mask(read_video(clip.x, max_frames=CLIP_FRAMES),
-                                  read_video(clip.y, max_frames=CLIP_FRAMES))
+            release_size = (CLIP_SIZE, CLIP_SIZE)
+            mask = estimated_mask(
+                read_video(clip.x, max_frames=CLIP_FRAMES, expect_size=release_size),
+                read_video(clip.y, max_frames=CLIP_FRAMES, expect_size=release_size))
         except InputError as exc:  # damaged past the header
             return {"name": clip.name, "problem": str(exc)}
         record["events"] = _mask_records(mask)
@@ -281,55 +290,54 @@ def import_release(root: str | Path, out: str | Path, *, split: str | None = Non
     clips = find_release(root, split=split)
     config = {"format_version": RELEASE_FORMAT_VERSION, "release": str(root.resolve()),
               "split": split, "masks": masks}
-    check_resumable(out, DATASET_JSON, config, "captions")
-    description: dict[str, Any] = {"kind": "inpaintbench-captions", "imported": True,
-                                   "config": config, "complete": False}
-    write_json_atomic(out / DATASET_JSON, description)
-    parts: dict[str, dict[str, Any]] = {}
-    todo = []
-    for clip in clips:
-        path = part_path(out, clip.name)
-        if path.exists():
-            parts[clip.name] = read_json(path)
-        else:
-            todo.append(clip)
-    resumed = len(parts)
+    with building(out, config, "captions"):
+        description: dict[str, Any] = {"kind": "inpaintbench-captions", "imported": True,
+                                       "config": config, "complete": False}
+        write_json_atomic(out / DATASET_JSON, description)
+        parts: dict[str, dict[str, Any]] = {}
+        todo = []
+        for clip in clips:
+            path = part_path(out, clip.name)
+            if path.exists():
+                parts[clip.name] = read_json(path)
+            else:
+                todo.append(clip)
+        resumed = len(parts)
 
-    def finished(clip: ReleaseClip, part: dict[str, Any]) -> None:
-        parts[clip.name] = part
+        def finished(clip: ReleaseClip, part: dict[str, Any]) -> None:
+            parts[clip.name] = part
+            if progress:
+                progress(len(parts), len(clips))
+
         if progress:
             progress(len(parts), len(clips))
+        run_parallel(todo, _run, (out, link, masks), workers or os.cpu_count() or 1,
+                     finished)
 
-    if progress:
-        progress(len(parts), len(clips))
-    run_parallel(todo, _run, (out, link, masks), workers or os.cpu_count() or 1,
-                 finished)
-
-    skipped = [parts[c.name]["problem"] for c in clips if parts[c.name]["problem"]]
-    entries = {}
-    for clip in clips:
-        part = parts[clip.name]
-        if part["problem"]:
-            continue
-        coverage = part.get("per_frame_coverage")
-        entries[clip.name] = {
-            "split": clip.split, "source": "chalearn-release", "source_path": str(clip.x),
-            "source_kind": "release", "clean_path": str(clip.y) if clip.y else None,
-            "motion": None, "start": None, "end": None,
-            "coverage": float(np.mean(coverage)) if coverage else None,
-            "per_frame_coverage": coverage or [], "difficulty": [],
-            "events": part.get("events", [])}
-    if not entries:
-        raise InputError(root, "holds no clip that passes the release's rules",
-                         "; ".join(skipped[:3]))
-    metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": CLIP_SIZE,
-                "height": CLIP_SIZE, "mask_rule": MASK_RULE if masks else None,
-                "clips": dict(sorted(entries.items()))}
-    write_json_atomic(out / METADATA_JSON, metadata, indent=None)
-    counts = Counter(c["split"] for c in entries.values())
-    without_truth = sum(c["clean_path"] is None for c in entries.values())
-    description.update(complete=True, clips={s: counts.get(s, 0) for s in SPLITS},
-                       without_truth=without_truth, skipped=skipped)
-    write_json_atomic(out / DATASET_JSON, description)
-    return ImportSummary(out, description["clips"], without_truth, skipped, resumed)
-
+        skipped = [parts[c.name]["problem"] for c in clips if parts[c.name]["problem"]]
+        entries = {}
+        for clip in clips:
+            part = parts[clip.name]
+            if part["problem"]:
+                continue
+            coverage = part.get("per_frame_coverage")
+            entries[clip.name] = {
+                "split": clip.split, "source": "chalearn-release", "source_path": str(clip.x),
+                "source_kind": "release", "clean_path": str(clip.y) if clip.y else None,
+                "motion": None, "start": None, "end": None,
+                "coverage": float(np.mean(coverage)) if coverage else None,
+                "per_frame_coverage": coverage or [], "difficulty": [],
+                "events": part.get("events", [])}
+        if not entries:
+            raise InputError(root, "holds no clip that passes the release's rules",
+                             "; ".join(skipped[:3]))
+        metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": CLIP_SIZE,
+                    "height": CLIP_SIZE, "mask_rule": MASK_RULE if masks else None,
+                    "clips": dict(sorted(entries.items()))}
+        write_json_atomic(out / METADATA_JSON, metadata, indent=None)
+        counts = Counter(c["split"] for c in entries.values())
+        without_truth = sum(c["clean_path"] is None for c in entries.values())
+        description.update(complete=True, clips={s: counts.get(s, 0) for s in SPLITS},
+                           without_truth=without_truth, skipped=skipped)
+        write_json_atomic(out / DATASET_JSON, description)
+        return ImportSummary(out, description["clips"], without_truth, skipped, resumed)

@@ -14,10 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from inpaintbench.data.captions.build import METADATA_JSON
 from inpaintbench.data.common import STATS_JSON, STATS_PNG, save_figure
-from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
+from inpaintbench.data.metadata import read_captions_metadata
+from inpaintbench.io.atomic import atomic_path, write_json_atomic
 from inpaintbench.io.media import read_video
 
 CONTACT_SHEET_PNG = "contact_sheet.png"
@@ -26,11 +25,7 @@ UNKNOWN = "unknown"  # imported release clips: the class is not published
 
 
 def _metadata(root: Path) -> dict[str, Any]:
-    path = root / METADATA_JSON
-    if not path.is_file():
-        raise InputError(path, "not found", "point at a set built by "
-                         "`inpaintbench data captions build`")
-    return read_json(path)
+    return read_captions_metadata(root)
 
 
 def _class_of(clip: dict[str, Any]) -> str:
@@ -46,7 +41,8 @@ def _classes(clips: dict[str, Any]) -> tuple[str, ...]:
 
 def captions_statistics(root: str | Path) -> dict[str, Any]:
     """Per-clip and per-frame missing-part ratios of a built set, by split and class."""
-    clips = _metadata(Path(root))["clips"]
+    clips = {name: c for name, c in _metadata(Path(root))["clips"].items()
+             if c["coverage"] is not None}  # an imported clip without a mask has none
     per_clip = {name: {"split": c["split"], "class": _class_of(c), "coverage": c["coverage"],
                        "events": len(c["events"])} for name, c in clips.items()}
     frames = np.array([v for c in clips.values() for v in c["per_frame_coverage"]])
@@ -78,7 +74,7 @@ def write_captions_statistics(root: str | Path, out: str | Path | None = None
     out = Path(out) if out else root
     stats = captions_statistics(root)
     json_path = write_json_atomic(out / STATS_JSON, stats)
-    clips = _metadata(root)["clips"]
+    clips = {n: c for n, c in _metadata(root)["clips"].items() if c["coverage"] is not None}
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), constrained_layout=True)
     bins = np.linspace(0, 0.6, 31)
     for cls in _classes(clips):
@@ -93,7 +89,12 @@ def write_captions_statistics(root: str | Path, out: str | Path | None = None
     axes[1].set_xlabel("missing-part ratio of a captioned frame")
     for ax in axes:
         ax.set_ylabel("count")
-    axes[0].legend(title="difficulty")
+    if clips:
+        axes[0].legend(title="difficulty")
+    else:  # an imported test archive, or an import with --no-masks: no mask to measure
+        for ax in axes:
+            ax.text(0.5, 0.5, "no caption masks in this set", ha="center",
+                    transform=ax.transAxes)
     fig.suptitle("Track 2: distribution of the missing part (cf. book Fig. 3)")
     return json_path, save_figure(fig, out / STATS_PNG)
 
@@ -107,7 +108,7 @@ def write_contact_sheet(root: str | Path, out: str | Path | None = None, *, clip
     out = Path(out) if out else root
     meta = _metadata(root)["clips"]
     # the clips with the most coverage of each class first, so every class shows
-    ordered = sorted(meta.items(), key=lambda kv: (-kv[1]["coverage"], kv[0]))
+    ordered = sorted(meta.items(), key=lambda kv: (-(kv[1]["coverage"] or 0.0), kv[0]))
     chosen: list[str] = []
     for cls in _classes(meta):
         chosen += [n for n, c in ordered if _class_of(c) == cls][: max(1, clips // 3)]
@@ -122,6 +123,9 @@ def write_contact_sheet(root: str | Path, out: str | Path | None = None, *, clip
         top = row * (2 * size + label)
         draw.text((2, top + 1), f"{name} ({_class_of(clip)})", fill="black")
         for kind, offset in (("X", label), ("Y", label + size)):
+            if kind == "Y" and not (folder / kind / f"{name}.mp4").exists():
+                draw.text((2, top + offset + 2), "no ground truth (test archive)", fill="gray")
+                continue
             video = read_video(folder / kind / f"{name}.mp4", max_frames=max(frames) + 1)
             for col, t in enumerate(frames):
                 tile = Image.fromarray(video[min(t, len(video) - 1)]).resize((size, size))

@@ -40,8 +40,8 @@ from inpaintbench.data.common import (
     METADATA_JSON,
     SPLITS,
     Progress,
+    building,
     check_fractions,
-    check_resumable,
     hash_split,
     named_rng,
     part_path,
@@ -55,7 +55,6 @@ from inpaintbench.data.fingerprints.impressions import (
 )
 from inpaintbench.data.fingerprints.orientation import CLASSES
 from inpaintbench.data.fingerprints.ridges import draw_master
-from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
 from inpaintbench.io.media import write_image
 from inpaintbench.scoring.fingerprints import GROUND_TRUTH_SUFFIX
@@ -189,63 +188,61 @@ def build_fingerprints(out: str | Path, config: FingerprintsBuildConfig, *,
         When ``out`` is a file, or holds something else or a build with other settings.
     """
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "is a file, not a folder", "choose a new or empty --out folder")
-    check_resumable(out, DATASET_JSON, config.to_json(), "fingerprints")
-    description: dict[str, Any] = {"kind": "inpaintbench-fingerprints",
-                                   "config": config.to_json(), "complete": False}
-    write_json_atomic(out / DATASET_JSON, description)
+    with building(out, config.to_json(), "fingerprints"):
+        description: dict[str, Any] = {"kind": "inpaintbench-fingerprints",
+                                       "config": config.to_json(), "complete": False}
+        write_json_atomic(out / DATASET_JSON, description)
 
-    parts: dict[int, dict[str, Any]] = {}
-    todo = []
-    for finger in range(config.fingers):
-        path = _part_path(out, finger)
-        if path.exists():
-            parts[finger] = read_json(path)
-        else:
-            todo.append(finger)
-    resumed = len(parts)
+        parts: dict[int, dict[str, Any]] = {}
+        todo = []
+        for finger in range(config.fingers):
+            path = _part_path(out, finger)
+            if path.exists():
+                parts[finger] = read_json(path)
+            else:
+                todo.append(finger)
+        resumed = len(parts)
 
-    def done() -> int:
-        return sum(len(p["images"]) for p in parts.values())
+        def done() -> int:
+            return sum(len(p["images"]) for p in parts.values())
 
-    def finished(finger: int, part: dict[str, Any]) -> None:
-        parts[finger] = part
+        def finished(finger: int, part: dict[str, Any]) -> None:
+            parts[finger] = part
+            if progress:
+                progress(done(), config.count)
+
         if progress:
             progress(done(), config.count)
+        run_parallel(todo, _run, (out, config), workers or os.cpu_count() or 1, finished)
 
-    if progress:
-        progress(done(), config.count)
-    run_parallel(todo, _run, (out, config), workers or os.cpu_count() or 1, finished)
-
-    images, fingers = {}, {}
-    for finger in sorted(parts):
-        part = parts[finger]
-        fingers[part["finger"]] = part["master"]
-        input_dir, truth_dir = split_folders(part["split"])
-        for stem, record in part["images"].items():
-            images[stem] = {"split": RELEASE_SPLITS[part["split"]], "finger": part["finger"],
-                            "class": part["master"]["class"],
-                            "input": f"{input_dir}/{stem}.jpg",
-                            "ground_truth": f"{truth_dir}/{stem}.png",
-                            "ridge_period": {"base": part["master"]["base_period"],
-                                             "mean": part["master"]["mean_period"]},
-                            **record}
-    metadata = {"width": FINGERPRINT_WIDTH, "height": FINGERPRINT_HEIGHT,
-                "images": images, "fingers": fingers}
-    write_json_atomic(out / METADATA_JSON, metadata, indent=None)
-    pairs = Counter(parts[f]["split"] for f in parts for _ in parts[f]["images"])
-    per_split = Counter(parts[f]["split"] for f in parts)
-    classes = Counter(parts[f]["master"]["class"] for f in parts)
-    description.update(
-        complete=True,
-        pairs={RELEASE_SPLITS[s]: pairs.get(s, 0) for s in SPLITS},
-        fingers={RELEASE_SPLITS[s]: per_split.get(s, 0) for s in SPLITS},
-        classes={c: classes.get(c, 0) for c in CLASSES},
-        layout={"input": "<split>_input/<name>.jpg (RGB JPEG)",
-                "ground_truth": "<split>_ground-truth/<name>.png (greyscale PNG)",
-                "size": [FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT],
-                "splits": list(RELEASE_SPLITS.values())})
-    write_json_atomic(out / DATASET_JSON, description)
-    return FingerprintsBuildSummary(out, {s: pairs.get(s, 0) for s in SPLITS},
-                                    {s: per_split.get(s, 0) for s in SPLITS}, resumed)
+        images, fingers = {}, {}
+        for finger in sorted(parts):
+            part = parts[finger]
+            fingers[part["finger"]] = part["master"]
+            input_dir, truth_dir = split_folders(part["split"])
+            for stem, record in part["images"].items():
+                images[stem] = {"split": RELEASE_SPLITS[part["split"]], "finger": part["finger"],
+                                "class": part["master"]["class"],
+                                "input": f"{input_dir}/{stem}.jpg",
+                                "ground_truth": f"{truth_dir}/{stem}.png",
+                                "ridge_period": {"base": part["master"]["base_period"],
+                                                 "mean": part["master"]["mean_period"]},
+                                **record}
+        metadata = {"width": FINGERPRINT_WIDTH, "height": FINGERPRINT_HEIGHT,
+                    "images": images, "fingers": fingers}
+        write_json_atomic(out / METADATA_JSON, metadata, indent=None)
+        pairs = Counter(parts[f]["split"] for f in parts for _ in parts[f]["images"])
+        per_split = Counter(parts[f]["split"] for f in parts)
+        classes = Counter(parts[f]["master"]["class"] for f in parts)
+        description.update(
+            complete=True,
+            pairs={RELEASE_SPLITS[s]: pairs.get(s, 0) for s in SPLITS},
+            fingers={RELEASE_SPLITS[s]: per_split.get(s, 0) for s in SPLITS},
+            classes={c: classes.get(c, 0) for c in CLASSES},
+            layout={"input": "<split>_input/<name>.jpg (RGB JPEG)",
+                    "ground_truth": "<split>_ground-truth/<name>.png (greyscale PNG)",
+                    "size": [FINGERPRINT_WIDTH, FINGERPRINT_HEIGHT],
+                    "splits": list(RELEASE_SPLITS.values())})
+        write_json_atomic(out / DATASET_JSON, description)
+        return FingerprintsBuildSummary(out, {s: pairs.get(s, 0) for s in SPLITS},
+                                        {s: per_split.get(s, 0) for s in SPLITS}, resumed)

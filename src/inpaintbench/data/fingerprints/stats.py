@@ -21,12 +21,12 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from inpaintbench.data.common import STATS_JSON, STATS_PNG, save_figure
-from inpaintbench.data.fingerprints.build import METADATA_JSON
 from inpaintbench.data.fingerprints.measure import block_measures, foreground, minutiae
 from inpaintbench.data.fingerprints.orientation import CLASSES
+from inpaintbench.data.metadata import read_fingerprints_metadata
 from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
-from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_luma
+from inpaintbench.io.atomic import atomic_path, write_json_atomic
+from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_luma, read_image_rgb
 from inpaintbench.tracks import FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH
 
 CONTACT_SHEET_PNG = "contact_sheet.png"
@@ -69,11 +69,7 @@ def real_prints(folder: str | Path | None = None) -> dict[str, Path]:
 
 
 def _metadata(root: Path) -> dict[str, Any]:
-    path = root / METADATA_JSON
-    if not path.is_file():
-        raise InputError(path, "not found", "point at a set built by "
-                         "`inpaintbench data fingerprints build`")
-    return read_json(path)
+    return read_fingerprints_metadata(root)
 
 
 def _sample(names: list[str], count: int) -> list[str]:
@@ -159,7 +155,9 @@ def _collect(root: Path, real: str | Path | None, sample: int) -> tuple[dict[str
     steps = Counter(s["name"] for record in images.values()
                     for s in record["degradation"]["steps"])
     grounds = Counter(s["params"]["background"]["kind"] for record in images.values()
-                      for s in record["degradation"]["steps"] if s["name"] == "overlay")
+                      for s in record["degradation"]["steps"] if s["name"] == "overlay"
+                      and isinstance(s.get("params", {}).get("background"), dict)
+                      and "kind" in s["params"]["background"])
     classes = Counter(record["class"] for record in images.values())
     splits = Counter(record["split"] for record in images.values())
     return {"images": len(images), "measured": chosen,
@@ -254,11 +252,14 @@ def write_contact_sheet(root: str | Path, out: str | Path | None = None, *,
     chosen = chosen[:prints]
     size = (round(FINGERPRINT_WIDTH * SHEET_SCALE), round(FINGERPRINT_HEIGHT * SHEET_SCALE))
     reals = real_prints(real)
-    rows = [("synthetic ground truth", [Image.open(root / images[n]["ground_truth"])
-                                        for n in chosen], [images[n]["class"] for n in chosen]),
-            ("synthetic input", [Image.open(root / images[n]["input"]) for n in chosen], chosen)]
+    def load(path: Path) -> Image.Image:  # decoded through our size and format checks
+        return Image.fromarray(read_image_rgb(path))
+
+    rows = [("synthetic ground truth", [load(root / images[n]["ground_truth"]) for n in chosen],
+             [images[n]["class"] for n in chosen]),
+            ("synthetic input", [load(root / images[n]["input"]) for n in chosen], chosen)]
     if reals:
-        rows.append(("real prints (shared sample data)", [Image.open(p) for p in reals.values()],
+        rows.append(("real prints (shared sample data)", [load(p) for p in reals.values()],
                      list(reals)))
     width = size[0] * max(len(r[1]) for r in rows)
     sheet = Image.new("RGB", (width, len(rows) * (size[1] + SHEET_LABEL)), "white")

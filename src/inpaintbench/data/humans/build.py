@@ -36,19 +36,22 @@ from inpaintbench.data.common import (
     DATASET_JSON,
     SPLITS,
     Progress,
+    building,
     check_fractions,
-    check_resumable,
     hash_split,
     part_path,
     run_parallel,
 )
 from inpaintbench.data.humans.crops import (
+    MIN_JOINTS,
+    MIN_PERSON_SIDE,
     CropConfig,
     joints_in_image,
     person_crop,
     shift_person,
 )
 from inpaintbench.data.humans.joints import AnnotatedImage, Person
+from inpaintbench.data.humans.layout import JOINTS_JSON, MASKDATA_JSON
 from inpaintbench.data.humans.masks import (
     MaskConfig,
     apply_blocks,
@@ -58,7 +61,6 @@ from inpaintbench.data.humans.masks import (
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import read_image_rgb, write_image
-from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
 
 THESIS_SPLIT = (0.6, 0.2, 0.2)  # seed 003 §2 (the book's release used 70/15/15)
 BOOK_SPLIT = (0.7, 0.15, 0.15)
@@ -230,6 +232,19 @@ class BuildSummary:
                 f"skipped persons: {skipped}; resumed {self.resumed} photos")
 
 
+# Why a person gives no crop, in words (the reasons the part records hold).
+REASONS = {"too-few-joints": f"with fewer than {MIN_JOINTS} joints inside the photo",
+           "too-small": f"whose crop would be under {MIN_PERSON_SIDE} px a side"}
+
+
+def _why_empty(skipped: Counter, unreadable: list[str]) -> str:
+    reasons = [f"{count} person(s) {REASONS.get(reason, reason)}"
+               for reason, count in sorted(skipped.items()) if reason != "unreadable-image"]
+    if unreadable:
+        reasons.append(f"{len(unreadable)} photo(s) unreadable (e.g. {unreadable[0]})")
+    return "; ".join(reasons) or "no person is annotated or found on them"
+
+
 def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
                  config: HumansBuildConfig = HumansBuildConfig(), *,
                  sources: list[dict[str, Any]] | None = None, workers: int | None = None,
@@ -253,57 +268,63 @@ def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
         When ``out`` holds something else, or a build with other settings.
     """
     out = Path(out)
-    check_resumable(out, DATASET_JSON, config.to_json(), "humans")
-    items = list(images)
-    keys = Counter((i.source, i.image_id) for i in items)
-    duplicated = [k for k, n in keys.items() if n > 1]
-    if duplicated:
-        raise InputError(Path(items[0].path), f"photo ids must be unique within a source; "
-                         f"{len(duplicated)} repeat (e.g. {duplicated[0]})")
-    description = {"kind": "inpaintbench-humans", "config": config.to_json(),
-                   "sources": sources or [], "complete": False}
-    write_json_atomic(out / DATASET_JSON, description)
+    with building(out, config.to_json(), "humans"):
+        items = list(images)
+        keys = Counter((i.source, i.image_id) for i in items)
+        duplicated = [k for k, n in keys.items() if n > 1]
+        if duplicated:
+            raise InputError(Path(items[0].path), f"photo ids must be unique within a source; "
+                             f"{len(duplicated)} repeat (e.g. {duplicated[0]})")
+        description = {"kind": "inpaintbench-humans", "config": config.to_json(),
+                       "sources": sources or [], "complete": False}
+        write_json_atomic(out / DATASET_JSON, description)
 
-    parts: dict[tuple[str, str], dict[str, Any]] = {}
-    todo = []
-    for item in items:
-        part_path = _part_path(out, item)
-        if part_path.exists():
-            parts[(item.source, item.image_id)] = read_json(part_path)
-        else:
-            todo.append(item)
-    resumed = len(parts)
-    done = resumed
-    if progress:
-        progress(done, len(items))
-    def finished(item: AnnotatedImage, part: dict[str, Any]) -> None:
-        nonlocal done
-        parts[(item.source, item.image_id)] = part
-        done += 1
+        parts: dict[tuple[str, str], dict[str, Any]] = {}
+        todo = []
+        for item in items:
+            part_path = _part_path(out, item)
+            if part_path.exists():
+                parts[(item.source, item.image_id)] = read_json(part_path)
+            else:
+                todo.append(item)
+        resumed = len(parts)
+        done = resumed
         if progress:
             progress(done, len(items))
+        def finished(item: AnnotatedImage, part: dict[str, Any]) -> None:
+            nonlocal done
+            parts[(item.source, item.image_id)] = part
+            done += 1
+            if progress:
+                progress(done, len(items))
 
-    run_parallel(todo, _run_item, (out, config), workers or os.cpu_count() or 1, finished)
+        run_parallel(todo, _run_item, (out, config), workers or os.cpu_count() or 1, finished)
 
-    records = [CropRecord.from_json(s) for item in items
-               for s in parts[(item.source, item.image_id)]["samples"]]
-    skipped = Counter(s["reason"] for p in parts.values() for s in p["skipped"])
-    samples = {}
-    for split in SPLITS:
-        chosen = sorted((r for r in records if r.split == split), key=lambda r: r.name)
-        samples[split] = len(chosen)
-        if not chosen:
-            continue
-        write_json_atomic(out / split / MASKDATA_JSON,
-                          {r.name: [list(b) for b in r.blocks] for r in chosen}, indent=None)
-        write_json_atomic(out / split / JOINTS_JSON, {
-            r.name: {"source": r.source, "image_id": r.image_id, "person_id": r.person_id,
-                     "crop": list(r.box), "size": list(r.size),
-                     "persons": [r.person.to_json()] if r.person else []}
-            for r in chosen}, indent=None)
-    description.update(complete=True, photos=len(items), samples=samples,
-                       skipped=dict(sorted(skipped.items())),
-                       unreadable=[s["detail"] for p in parts.values() for s in p["skipped"]
-                                   if s["reason"] == "unreadable-image"])
-    write_json_atomic(out / DATASET_JSON, description)
-    return BuildSummary(out, samples, dict(skipped), len(items), resumed)
+        records = [CropRecord.from_json(s) for item in items
+                   for s in parts[(item.source, item.image_id)]["samples"]]
+        skipped = Counter(s["reason"] for p in parts.values() for s in p["skipped"])
+        samples = {}
+        for split in SPLITS:
+            chosen = sorted((r for r in records if r.split == split), key=lambda r: r.name)
+            samples[split] = len(chosen)
+            if not chosen:
+                continue
+            write_json_atomic(out / split / MASKDATA_JSON,
+                              {r.name: [list(b) for b in r.blocks] for r in chosen}, indent=None)
+            write_json_atomic(out / split / JOINTS_JSON, {
+                r.name: {"source": r.source, "image_id": r.image_id, "person_id": r.person_id,
+                         "crop": list(r.box), "size": list(r.size),
+                         "persons": [r.person.to_json()] if r.person else []}
+                for r in chosen}, indent=None)
+        unreadable = [s["detail"] for p in parts.values() for s in p["skipped"]
+                      if s["reason"] == "unreadable-image"]
+        description.update(photos=len(items), samples=samples,
+                           skipped=dict(sorted(skipped.items())), unreadable=unreadable)
+        if not records:  # nothing to score: say why, and leave the set incomplete
+            write_json_atomic(out / DATASET_JSON, description)
+            raise InputError(out, f"no crop was made from {len(items)} photo(s): "
+                             + _why_empty(skipped, unreadable),
+                             "see docs/humans.md for the crop rules")
+        description["complete"] = True
+        write_json_atomic(out / DATASET_JSON, description)
+        return BuildSummary(out, samples, dict(skipped), len(items), resumed)

@@ -15,6 +15,7 @@ right and ``y`` down, as in every pose format we read.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -99,12 +100,20 @@ class Joint:
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> Joint:
+        """Inverse of :meth:`to_json`; ValueError for a coordinate that is not a finite number."""
         side = record.get("side")
+        x, y, confidence = record["x"], record["y"], record.get("confidence")
+        for key, value in (("x", x), ("y", y), ("confidence", confidence)):
+            if value is None and key == "confidence":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value):
+                raise ValueError(f"joint {key} must be a finite number, got {value!r}")
         return cls(JointType(record["type"]), Side(side) if side else None,
-                   float(record["x"]), float(record["y"]),
+                   float(x), float(y),
                    visible=bool(record.get("visible", True)),
                    derived=bool(record.get("derived", False)),
-                   confidence=record.get("confidence"))
+                   confidence=confidence)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,9 @@ from inpaintbench.data.humans.joints import (
     Side,
     with_derived_joints,
 )
+from inpaintbench.data.humans.layout import JOINTS_JSON, MASKDATA_JSON
 from inpaintbench.errors import InputError
+from inpaintbench.io.atomic import parse_int
 from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_rgb
 from inpaintbench.pose.base import PoseEstimator
 
@@ -351,8 +353,6 @@ LSPET_VISIBLE_FLAG = 1
 LSP_IMAGE_DIGITS, LSPET_IMAGE_DIGITS = 4, 5  # images/im0001.jpg, images/im00001.jpg
 LSP_IMAGE_SUFFIX = ".jpg"
 
-MASKDATA_JSON = "maskdata.json"  # CHALLENGE.md release layout: {name: [[row, col, size], ...]}
-JOINTS_JSON = "joints.json"  # our own addition to a ChaLearn release: {name: {"persons": [...]}}
 IMAGES_DIR = "images"
 MPII_RELEASE_VARIABLE = "RELEASE"
 LSP_VARIABLE = "joints"
@@ -396,7 +396,7 @@ def _read_json(path: Path) -> Any:
     except OSError as exc:
         raise InputError(path, f"cannot be read ({exc.strerror or exc})") from exc
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=parse_int)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"is not valid JSON ({exc.msg} at line {exc.lineno}, "
                          f"column {exc.colno})",
@@ -489,6 +489,21 @@ def _number(path: Path, value: Any, what: str) -> float:
 
 
 # --- COCO-like JSON -------------------------------------------------------------------
+
+def _id(path: Path, value: Any, what: str) -> int | str:
+    """A COCO id: an integer or a string (JSON gives nothing else a dict could key on)."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InputError(path, f"{what}: {value!r} is not an id (an integer or a string)")
+    return value
+
+
+def _size(value: Any) -> int | None:
+    """A declared image width or height, when it is a usable one."""
+    if isinstance(value, bool) or not isinstance(value, int | float) \
+            or not math.isfinite(value) or value < 1:
+        return None
+    return int(value)
+
 
 def _is_coco_like(data: Any) -> bool:
     return (isinstance(data, dict) and isinstance(data.get("images"), list)
@@ -595,6 +610,13 @@ def _coco_from_data(path: Path, data: Any, *, name: str | None,
         raise ValueError(f"visibility must be auto, coco, binary or score, not {visibility!r}")
     finder = _ImageFinder(path, image_root, missing_images)
     categories = [c for c in data["categories"] if isinstance(c, dict) and c.get("keypoints")]
+    for k, category in enumerate(categories):
+        names = category["keypoints"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise InputError(path, f"category {category.get('id', f'#{k}')!r}: 'keypoints' must "
+                             f"be a list of keypoint names, got {names!r}"[:300])
+        if "id" in category:
+            _id(path, category["id"], f"category #{k} 'id'")
     source_name = name or coco_source_name(path, categories[0]["keypoints"])
     layouts = {c.get("id"): map_keypoint_names(c["keypoints"], source_name) for c in categories}
     default_category = categories[0].get("id") if len(categories) == 1 else None
@@ -602,17 +624,19 @@ def _coco_from_data(path: Path, data: Any, *, name: str | None,
     for k, image in enumerate(data["images"]):
         if not isinstance(image, dict) or "id" not in image or "file_name" not in image:
             raise InputError(path, f"images[{k}] needs an 'id' and a 'file_name'")
-        images[image["id"]] = image
+        images[_id(path, image["id"], f"images[{k}] 'id'")] = image
 
     annotations = []
     for k, ann in enumerate(data["annotations"]):
         if not isinstance(ann, dict):
             raise InputError(path, f"annotations[{k}] is not an object")
-        layout = layouts.get(ann.get("category_id", default_category))
+        what = f"annotation {ann.get('id', f'#{k}')!r}"
+        category = ann.get("category_id", default_category)
+        layout = layouts.get(None if category is None else _id(path, category,
+                                                               f"{what} 'category_id'"))
         if ann.get("iscrowd") or layout is None or not ann.get("keypoints"):
             continue  # crowds, and categories without keypoints
         keypoints = ann["keypoints"]
-        what = f"annotation {ann.get('id', f'#{k}')}"
         if not isinstance(keypoints, list) or len(keypoints) != 3 * len(layout):
             size = len(keypoints) if isinstance(keypoints, list) else type(keypoints).__name__
             raise InputError(path, f"{what}: 'keypoints' holds {size} numbers; its category "
@@ -629,7 +653,8 @@ def _coco_from_data(path: Path, data: Any, *, name: str | None,
                   if (j := _coco_joint(m, x, y, v, mode)) is not None]
         if not joints:
             continue
-        if ann.get("image_id") not in images:
+        if _id(path, ann.get("image_id"), f"annotation {ann.get('id', f'#{k}')!r} 'image_id'") \
+                not in images:
             raise InputError(path, f"annotation {ann.get('id', f'#{k}')}: its image_id "
                              f"{ann.get('image_id')!r} is not in 'images'")
         person_id = str(ann.get("id", f"{ann['image_id']}-{k}"))
@@ -649,8 +674,7 @@ def _coco_from_data(path: Path, data: Any, *, name: str | None,
         width, height = image.get("width"), image.get("height")
         records.append(AnnotatedImage(
             source_name, str(image_id), str(found), tuple(persons[image_id]),
-            width=int(width) if isinstance(width, int | float) else None,
-            height=int(height) if isinstance(height, int | float) else None))
+            width=_size(width), height=_size(height)))
     finder.warn()
     return Source(source_name, SourceFormat.COCO, path, tuple(records),
                   mapping=layouts[categories[0].get("id")])
@@ -926,34 +950,18 @@ def read_chalearn_release(folder: str | Path, *, name: str = "chalearn") -> Sour
 
 
 def _chalearn_persons(path: Path, names: set[str]) -> dict[str, tuple[Person, ...]]:
+    from inpaintbench.data.humans.layout import read_joints
+
     if not path.is_file():
         return {}
-    raw = _read_json(path)
-    if not isinstance(raw, dict):
-        raise InputError(path, "must map image names to {\"persons\": [...]}")
-    out: dict[str, tuple[Person, ...]] = {}
+    people = read_joints(path, names)
     seen: set[str] = set()
-    for key, entry in raw.items():
-        stem = Path(key).stem
-        if stem not in names:
-            raise InputError(path, f"entry {key!r} names no image of Y/")
-        records = entry.get("persons") if isinstance(entry, dict) else None
-        if not isinstance(records, list):
-            raise InputError(path, f"entry {key!r} must be {{\"persons\": [...]}}")
-        people = []
-        for n, record in enumerate(records):
-            try:
-                person = Person.from_json(record)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise InputError(path, f"entry {key!r}: persons[{n}] is not a person record "
-                                 f"({type(exc).__name__}: {exc})") from exc
-            if person.person_id in seen:
-                raise InputError(path, f"person id {person.person_id!r} is used twice",
-                                 "person ids must be unique within the release")
-            seen.add(person.person_id)
-            people.append(person)
-        out[stem] = tuple(people)
-    return out
+    for person in (p for persons in people.values() for p in persons):
+        if person.person_id in seen:
+            raise InputError(path, f"person id {person.person_id!r} is used twice",
+                             "person ids must be unique within the release")
+        seen.add(person.person_id)
+    return {name: tuple(persons) for name, persons in people.items()}
 
 
 # --- a folder of photos ---------------------------------------------------------------
@@ -978,8 +986,11 @@ class _EstimatedPhotos(Sequence[AnnotatedImage]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         path = self._files[index]
-        image = read_image_rgb(path)
         image_id = path.relative_to(self._folder).as_posix()
+        try:
+            image = read_image_rgb(path)
+        except InputError:  # no one to pose: the builder reads it again and lists why
+            return AnnotatedImage(self._name, image_id, str(path.absolute()), ())
         persons = tuple(replace(person, person_id=f"{image_id}-{n}",
                                 joints=with_derived_joints(person.joints))
                         for n, person in enumerate(self._estimator.estimate(image), 1))

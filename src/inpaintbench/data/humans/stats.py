@@ -15,26 +15,18 @@ from typing import Any
 import numpy as np
 
 from inpaintbench.data.common import SPLITS, STATS_JSON, STATS_PNG, save_figure
+from inpaintbench.data.humans.layout import (
+    JOINTS_JSON,
+    MASKDATA_JSON,
+    check_blocks_inside,
+    read_joints,
+    read_maskdata,
+)
 from inpaintbench.data.humans.masks import block_touches_joint
 from inpaintbench.errors import InputError
-from inpaintbench.io.atomic import read_json, write_json_atomic
-from inpaintbench.scoring.humans import JOINTS_JSON, MASKDATA_JSON
-
-
-def _image_sizes(folder: Path, names: list[str]) -> dict[str, tuple[int, int]]:
-    from PIL import Image
-
-    sizes = {}
-    for name in names:
-        path = folder / "Y" / f"{name}.png"
-        if not path.exists():
-            candidates = list((folder / "Y").glob(f"{name}.*"))
-            if not candidates:
-                raise InputError(folder / "Y", f"has no image for {name!r} of maskdata.json")
-            path = candidates[0]
-        with Image.open(path) as image:
-            sizes[name] = image.size
-    return sizes
+from inpaintbench.io.atomic import write_json_atomic
+from inpaintbench.io.media import IMAGE_SUFFIXES, image_size
+from inpaintbench.scoring.common import list_files
 
 
 def split_statistics(folder: str | Path) -> dict[str, Any]:
@@ -49,23 +41,26 @@ def split_statistics(folder: str | Path) -> dict[str, Any]:
         without ``joints.json`` —, ``masked_fraction`` and ``crop_sizes``.
     """
     folder = Path(folder)
-    maskdata = read_json(folder / MASKDATA_JSON)
-    joints = read_json(folder / JOINTS_JSON) if (folder / JOINTS_JSON).exists() else None
-    names = sorted(maskdata)
-    if joints is not None and all("size" in joints.get(n, {}) for n in names):
-        sizes = {n: tuple(joints[n]["size"]) for n in names}
-    else:
-        sizes = _image_sizes(folder, names)
+    images = list_files(folder / "Y", IMAGE_SUFFIXES) if (folder / "Y").is_dir() else {}
+    if not images:
+        raise InputError(folder / "Y", "holds no image", "a humans set holds Y/<name>.png "
+                         "beside maskdata.json")
+    maskdata = read_maskdata(folder / MASKDATA_JSON, images)
+    joints = (read_joints(folder / JOINTS_JSON, images) if (folder / JOINTS_JSON).exists()
+              else None)
+    names = sorted(images)
+    sizes = {name: image_size(images[name]) for name in names}
     sides, per_image, on_joints, fraction = [], [], [], []
     for name in names:
-        blocks = [tuple(b) for b in maskdata[name]]
+        blocks = maskdata[name]
         width, height = sizes[name]
-        sides.extend(int(b[2]) for b in blocks)
+        check_blocks_inside(folder / MASKDATA_JSON, name, blocks, width, height)
+        sides.extend(size for _, _, size in blocks)
         per_image.append(len(blocks))
-        fraction.append(sum(b[2] ** 2 for b in blocks) / (width * height))
+        fraction.append(sum(size ** 2 for _, _, size in blocks) / (width * height))
         if joints is not None:
-            xy = np.array([[j["x"], j["y"]] for p in joints.get(name, {}).get("persons", [])
-                           for j in p["joints"]]).reshape(-1, 2)
+            xy = np.array([[j.x, j.y] for person in joints.get(name, [])
+                           for j in person.joints]).reshape(-1, 2)
             on_joints.append(sum(block_touches_joint(b, xy) for b in blocks))
     stats: dict[str, Any] = {
         "images": len(names), "block_sides": sides, "blocks_per_image": per_image,
