@@ -28,3 +28,19 @@ def real_clip(real_data: Path) -> np.ndarray:
     cols = (t * (frames.shape[2] - 256) // 124).astype(int)
     return np.stack([frames[i % len(frames), 140:396, c:c + 256]
                      for i, c in zip(t, cols, strict=True)])
+
+
+@pytest.fixture()
+def decoded_sizes(monkeypatch) -> list[tuple[int, int]]:
+    """The size of every image Pillow decodes during the test; Pillow's warnings fail it."""
+    import warnings
+
+    from PIL import ImageFile
+
+    decoded: list[tuple[int, int]] = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: (decoded.append(self.size), load(self))[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. Pillow's decompression-bomb warning
+        yield decoded

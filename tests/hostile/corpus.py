@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import struct
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from inpaintbench.io.media import write_video
+from tests.make_files import png_bytes
 
 # A file name rich would parse as markup, in a folder whose path then reads "sub[/]mit…":
 # "[/]" closes no tag, which makes rich raise, and "[bold]" would restyle the text.
@@ -29,17 +28,6 @@ PRINT_NAMES = ("p0", "p1")
 CLIP_FRAMES = 6  # tiny clips: the cases pass --frames 5
 CLIP_SIZE = 32
 PRINT_SIZE = (48, 64)  # (width, height)
-
-
-def png_claiming(width: int, height: int) -> bytes:
-    """A PNG of under 100 bytes whose header claims ``width`` × ``height`` RGB pixels."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b""))
-            + chunk(b"IEND", b""))
 
 
 def _smooth(rng: np.random.Generator, height: int, width: int, channels: int = 3) -> np.ndarray:
@@ -99,7 +87,7 @@ class Corpus:
         """The bytes of an image file of ``kind``: a valid or a broken one."""
         width, height = size
         if kind == "huge-header":
-            return png_claiming(30000, 30000)
+            return png_bytes(30000, 30000)
         if kind in ("zero", "text", "truncated", "html"):
             valid = self.image("png", size)
             return {"zero": b"", "text": b"hello, not an image\n",

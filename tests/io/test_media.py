@@ -8,11 +8,9 @@ independent decoder (OpenCV) where the conversion is Pillow's own (CMYK JPEG).
 from __future__ import annotations
 
 import io
-import struct
 import threading
 import tracemalloc
 import warnings
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +31,7 @@ from inpaintbench.io.media import (
     read_video,
     write_video,
 )
+from tests.make_files import write_png
 
 H, W = 24, 32  # small test images, (rows, cols)
 JPEG_TOLERANCE = 8  # quality-98 JPEG of a smooth image: a few levels per value
@@ -122,7 +121,7 @@ def _rgb16_tiff(path: Path) -> np.ndarray:
 
 def _grey_alpha16_png(path: Path) -> np.ndarray:
     values = _noise((H, W, 2), 65535, 23, np.uint16)  # Pillow: RGBA from "LA;16B"
-    _png(path.with_suffix(".png"), W, H, depth=16, colour_type=4, samples=values)
+    write_png(path.with_suffix(".png"), W, H, depth=16, colour_type=4, samples=values)
     return _grey(_round16(values[..., 0]))
 
 
@@ -299,29 +298,6 @@ def test_32_bit_integers_beyond_16_bits_are_refused(tmp_path):
 # --- sizes from the header -----------------------------------------------------------------
 
 
-def _png(path: Path, width: int, height: int, depth: int = 8, colour_type: int = 2,
-         samples: np.ndarray | None = None) -> Path:
-    """A PNG written byte by byte: any depth and colour type, or a header and nothing else.
-
-    ``samples`` are the unfiltered ``(height, width, channels)`` values; without them the
-    file holds no image data, so a 30000×30000 claim fits in 57 bytes.
-    """
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data))
-    body = chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0))
-    if samples is not None:
-        rows = samples.astype(">u2" if depth == 16 else np.uint8).reshape(height, -1)
-        raw = b"".join(b"\x00" + row.tobytes() for row in rows)  # filter type 0 per row
-        body += chunk(b"IDAT", zlib.compress(raw))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + body + chunk(b"IEND", b""))
-    return path
-
-
-def _png_header(path: Path, width: int, height: int) -> Path:
-    return _png(path, width, height)
-
-
 @pytest.fixture()
 def no_decoding(monkeypatch):
     """Fail the test if Pillow decodes any pixel."""
@@ -334,7 +310,7 @@ def no_decoding(monkeypatch):
 def test_huge_header_is_refused_without_decoding_or_pillow_warnings(tmp_path, no_decoding,
                                                                     width, height):
     # 30000×30000 is past Pillow's bomb error, 10000×9000 between its warning and its error
-    path = _png_header(tmp_path / "bomb.png", width, height)
+    path = write_png(tmp_path / "bomb.png", width, height)
     assert path.stat().st_size < 60
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -373,7 +349,7 @@ def test_size_within_the_limit_decodes(tmp_path):
 
 
 def test_other_callers_keep_pillows_check_on_every_thread(tmp_path):
-    bomb = _png_header(tmp_path / "bomb.png", 30000, 30000)
+    bomb = write_png(tmp_path / "bomb.png", 30000, 30000)
     errors: list[BaseException] = []
 
     def ours():

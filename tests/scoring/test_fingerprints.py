@@ -9,6 +9,7 @@ from PIL import Image
 from inpaintbench.errors import BrokenReferenceError, OptionError
 from inpaintbench.scoring import reference
 from inpaintbench.scoring.fingerprints import score_fingerprints
+from tests.make_files import write_png
 
 W, H = 275, 400
 
@@ -105,35 +106,12 @@ def test_unreadable_ground_truth_is_a_broken_reference(dataset):
 # --- hostile predictions and references: sizes from the header, every pixel format ----------
 
 
-def _bomb_png(path, width=30000, height=30000):
-    """A PNG header claiming ``width × height`` and no pixel data (57 bytes)."""
-    import struct
-    import zlib
-
-    def chunk(kind, data):
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
-        ">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b""))
-    return path
-
-
-def test_huge_header_prediction_is_unreadable_undecoded(dataset, monkeypatch):
-    import warnings
-
-    from PIL import ImageFile
-
+def test_huge_header_prediction_is_unreadable_undecoded(dataset, decoded_sizes):
     root, pred = dataset
     (pred / "f1.jpg").unlink()
-    _bomb_png(pred / "f1.png")
-    decoded = []
-    load = ImageFile.ImageFile.load
-    monkeypatch.setattr(ImageFile.ImageFile, "load",
-                        lambda self: (decoded.append(self.size), load(self))[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # Pillow's bomb warning never reaches us
-        result = score_fingerprints(root, pred)
-    assert (30000, 30000) not in decoded
+    write_png(pred / "f1.png", 30000, 30000)
+    result = score_fingerprints(root, pred)
+    assert (30000, 30000) not in decoded_sizes
     by_name = {s["name"]: s for s in result.per_sample}
     assert by_name["f1"]["penalised"] and by_name["f1"]["mse"] == np.inf
     assert sum(s["penalised"] for s in result.per_sample) == 1  # the rest is scored
@@ -144,7 +122,7 @@ def test_huge_header_prediction_is_unreadable_undecoded(dataset, monkeypatch):
 
 def test_huge_header_ground_truth_is_refused_by_name(dataset):
     root, pred = dataset
-    _bomb_png(root / "test_ground-truth" / "f3.png")
+    write_png(root / "test_ground-truth" / "f3.png", 30000, 30000)
     with pytest.raises(BrokenReferenceError, match=r"f3\.png: ground truth is broken: "
                                                    r"image is 30000×30000"):
         score_fingerprints(root, pred)

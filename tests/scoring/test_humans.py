@@ -21,6 +21,7 @@ from inpaintbench.reports.console import print_score
 from inpaintbench.scoring import reference
 from inpaintbench.scoring.humans import score_humans
 from inpaintbench.scoring.leaderboard import leaderboard_from_files
+from tests.make_files import write_png
 
 
 def _write_set(root, images, maskdata):
@@ -288,19 +289,6 @@ def test_blazepose_end_to_end_on_real_photos(dataset, tmp_path):
 # --- hostile predictions and references: sizes from the header, every pixel format ----------
 
 
-def _bomb_png(path, width=30000, height=30000):
-    """A PNG header claiming ``width × height`` and no pixel data (57 bytes)."""
-    import struct
-    import zlib
-
-    def chunk(kind, data):
-        crc = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + crc
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(
-        ">IIBBBBB", width, height, 8, 2, 0, 0, 0)) + chunk(b"IEND", b""))
-    return path
-
-
 @pytest.fixture()
 def grey_set(tmp_path):
     """Two grey 48×64 originals (a, b), each predicted by an exact 8-bit copy."""
@@ -314,21 +302,11 @@ def grey_set(tmp_path):
     return ref, pred, images
 
 
-def test_huge_header_prediction_is_penalised_undecoded(grey_set, monkeypatch):
-    import warnings
-
-    from PIL import ImageFile
-
+def test_huge_header_prediction_is_penalised_undecoded(grey_set, decoded_sizes):
     ref, pred, _ = grey_set
-    _bomb_png(pred / "a.png")
-    decoded = []
-    load = ImageFile.ImageFile.load
-    monkeypatch.setattr(ImageFile.ImageFile, "load",
-                        lambda self: (decoded.append(self.size), load(self))[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # Pillow's bomb warning never reaches us
-        result = score_humans(ref, pred)
-    assert (30000, 30000) not in decoded
+    write_png(pred / "a.png", 30000, 30000)
+    result = score_humans(ref, pred)
+    assert (30000, 30000) not in decoded_sizes
     by_name = {s["name"]: s for s in result.per_sample}
     assert by_name["a"]["penalised"] and by_name["a"]["mse"] == np.inf
     assert not by_name["b"]["penalised"] and by_name["b"]["mse"] == 0.0
@@ -339,7 +317,7 @@ def test_huge_header_prediction_is_penalised_undecoded(grey_set, monkeypatch):
 
 def test_huge_header_reference_is_refused_by_name(grey_set):
     ref, pred, _ = grey_set
-    _bomb_png(ref / "Y" / "b.png")
+    write_png(ref / "Y" / "b.png", 30000, 30000)
     with pytest.raises(BrokenReferenceError, match=r"b\.png: reference image is broken: "
                                                    r"image is 30000×30000"):
         score_humans(ref, pred)

@@ -110,6 +110,8 @@ def humans_build(
         summary = build_humans(images, out, config, sources=described, workers=workers,
                                progress=lambda done, total: bar.update(task, completed=done,
                                                                         total=total))
+    for problem in summary.unreadable:
+        warn("skipped", problem)
     json_path, png_path = write_statistics(out)
     say(summary.describe())
     say(f"wrote {out} (statistics: {json_path.name}, {png_path.name})")

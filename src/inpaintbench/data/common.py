@@ -129,7 +129,9 @@ def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
     import multiprocessing
 
     context = multiprocessing.get_context(start_method) if start_method else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_ignore_interrupts)
+    try:
         queue = iter(items)
         pending = {}
         for item in queue:
@@ -144,6 +146,29 @@ def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
                 following = next(queue, None)
                 if following is not None:
                     pending[pool.submit(job, following, *args)] = following
+    except BaseException:
+        # Ctrl-C or a failed item: stop now. Waiting for the queued items, as leaving
+        # the executor normally does, would finish the whole run first; what is
+        # finished is recorded, so a rerun resumes from here.
+        workers_running = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers_running:
+            process.terminate()
+        raise
+    pool.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the workers and says so once.
+
+    The parent stops a worker with SIGTERM; raising SystemExit on it lets the
+    worker's ``finally`` blocks remove the temporary file it was writing.
+    """
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
 
 def save_figure(fig: Any, path: Path, dpi: int = 90) -> Path:

@@ -224,6 +224,7 @@ class BuildSummary:
     skipped: dict[str, int]
     photos: int
     resumed: int
+    unreadable: list[str] = field(default_factory=list)  # one line per photo left out
 
     def describe(self) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in self.samples.items())
@@ -327,4 +328,4 @@ def build_humans(images: Iterable[AnnotatedImage], out: str | Path,
                              "see docs/humans.md for the crop rules")
         description["complete"] = True
         write_json_atomic(out / DATASET_JSON, description)
-        return BuildSummary(out, samples, dict(skipped), len(items), resumed)
+        return BuildSummary(out, samples, dict(skipped), len(items), resumed, unreadable)

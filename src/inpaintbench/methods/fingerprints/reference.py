@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -100,7 +101,11 @@ class FingerprintEnhancerReference:
         """``uint8 (H, W, 3)`` RGB in, binary ``uint8 (H, W)`` (0 ridges, 255 elsewhere) out."""
         grey = luma(image)
         try:
-            enhanced = _enhance_function()(grey)
+            # the package averages over empty ridge regions on a blank print: numpy's
+            # warnings about it would reach the user's terminal; the result is handled
+            with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                enhanced = _enhance_function()(grey)
         except (IndexError, ValueError):  # no ridge frequency found anywhere (see above)
             return grey
         return ridges_to_grey(enhanced, grey.shape)
