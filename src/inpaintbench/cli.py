@@ -21,7 +21,6 @@ from inpaintbench.cli_common import (
     err_console,
     in_range,
     output_folder,
-    positive,
     progress_bar,
     run_app,
     say,
@@ -37,6 +36,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 app.add_typer(data_app, name="data")
 
 X264_CRF_RANGE = (0, 51)  # x264's CRF scale: 0 lossless … 51 worst
+MAX_FRAMES = 60 * 25  # --frames: a minute at 25 fps; a clip is held whole in memory
 
 # Library keyword → the flag that sets it, for errors raised past the door.
 FLAGS = {"directions": "--direction", "metrics": "--metrics", "reference": "--reference",
@@ -128,7 +128,7 @@ def score(
     = None,
     split: Annotated[str | None, typer.Option(help="Fingerprints: which <split>_ground-truth.")]
     = None,
-    frames: Annotated[int, typer.Option(callback=positive("--frames"),
+    frames: Annotated[int, typer.Option(callback=in_range("--frames", 1, MAX_FRAMES),
                                         help="Captions: frames scored per clip.")] = CLIP_FRAMES,
     pose: Annotated[str, typer.Option(
         callback=choice("--pose", _pose_choices),

@@ -132,9 +132,12 @@ def seed_option(value: int) -> int:
     return in_range("--seed", 0, SEED_MAX)(value)
 
 
+MAX_WORKERS = 256  # processes: far above any one machine's cores, far below a fork bomb
+
+
 def workers_option(value: int | None) -> int | None:
-    """``--workers``: at least 1 (default: every core)."""
-    return positive("--workers")(value)
+    """``--workers``: 1 to :data:`MAX_WORKERS` (default: every core)."""
+    return in_range("--workers", 1, MAX_WORKERS)(value)
 
 
 def output_folder(option: str = "--out") -> Callable[[Any], Any]:

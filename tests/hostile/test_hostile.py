@@ -288,6 +288,9 @@ def _captions_cases() -> list:
         case("score-captions/frames-zero",
              lambda c, o: [*score("2", c.captions_set(), c.captions_pred()), "--frames", "0"],
              BAD, "--frames"),
+        case("score-captions/frames-too-many",
+             lambda c, o: [*score("2", c.captions_set(), c.captions_pred()), "--frames", "1501"],
+             BAD, "--frames"),
         case("score-captions/frames-text",
              lambda c, o: [*score("2", c.captions_set(), c.captions_pred()), "--frames", "many"],
              BAD, "--frames"),
@@ -464,7 +467,7 @@ def _option_cases(prefix: str, argv: Callable[[Corpus, Path], list],
 
 
 SEEDS = ("-1", "4294967296", "1.5", "seed")
-WORKERS = ("0", "-2", "two")
+WORKERS = ("0", "-2", "two", "257", "99999999999999999999999")
 
 
 def _data_cases() -> list:
@@ -588,8 +591,8 @@ def _data_cases() -> list:
         # data fingerprints build and stats
         case("prints-build/valid-control", fb, OK),
         *_option_cases("prints-build", fb, {
-            "--seed": SEEDS, "--workers": WORKERS, "--impressions": ("0", "-1"),
-            "--count": ("0", "-5", "many")}),
+            "--seed": SEEDS, "--workers": WORKERS,
+            "--count": ("0", "-5", "many", "1000001"), "--impressions": ("0", "-1", "101")}),
         case("prints-build/real-missing", lambda c, o: [*fb(c, o), "--real", c.missing()], BAD,
              "--real", option=True),
         *_out_cases("prints-build", fb),

@@ -41,7 +41,7 @@ from inpaintbench.io.media import (
 )
 from inpaintbench.io.outdir import LOCK_NAME, FolderLock, check_output_folder
 from inpaintbench.scoring.common import TIMING_JSON, list_files, read_timing
-from inpaintbench.tracks import CLIP_FPS, Track
+from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, Track
 
 RUN_JSON = "run.json"
 INPUT_SUFFIX = "_input"  # fingerprints release layout: <split>_input/
@@ -165,7 +165,7 @@ def predict(method: Any, track: Track, sample: Sample, out: Path,
         write_image(output_path(track, out, sample.name),
                     np.where(mask[..., None], filled, image).astype(np.uint8))
     elif track is Track.CAPTIONS:
-        frames = read_video(sample.path)
+        frames = read_video(sample.path, max_frames=CLIP_FRAMES)  # what the scorer scores
         start = time.perf_counter()
         cleaned = method.decaption(frames)
         seconds = time.perf_counter() - start
