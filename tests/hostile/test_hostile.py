@@ -35,7 +35,7 @@ class Case:
     """One hostile command line.
 
     ``argv(corpus, out)`` builds it (``out``: a fresh folder path for ``--out``);
-    ``names`` are texts the output must hold; ``option``: a refused option, after
+    ``names`` are texts the output must hold (``{out}`` stands for ``out``); ``option``: a refused option, after
     which ``out`` must not exist; ``setup(corpus, out)`` prepares ``out`` first and
     ``check(corpus, out)`` runs after.
     """
@@ -396,6 +396,10 @@ def _run_cases() -> list:
              setup=lambda c, o: _write(o / "run.json", "{not json")),
         case("run-humans/out-timing-corrupt", humans, BAD, "timing.json",
              setup=lambda c, o: (humans_rerun_ready(c, o), _write(o / "timing.json", "[1,"))),
+        case("run/markup-paths", lambda c, o: run("1", c.humans_set(), o / MARKUP_NAME,
+                                                  "mean-fill"), OK, f"{MARKUP_NAME} ("),
+        case("run/markup-paths-refused", lambda c, o: run("1", c.missing(MARKUP_NAME),
+                                                          o, "mean-fill"), BAD, MARKUP_NAME),
         *_out_cases("run", humans),
     ]
 
@@ -481,6 +485,9 @@ def _data_cases() -> list:
         # data humans build
         case("humans-build/valid-control", hb, OK, check=lambda c, o: json.loads(
             (o / "dataset.json").read_text())["complete"] is True),
+        case("humans-build/markup-out", lambda c, o: humans_build(c.coco_source(),
+                                                                  o / MARKUP_NAME), OK,
+             f"wrote {{out}}/{MARKUP_NAME} ("),
         case("humans-build/source-missing", lambda c, o: humans_build(c.missing("k.json"), o),
              BAD, "k.json", option=True),
         case("humans-build/source-not-json",
@@ -660,7 +667,8 @@ def test_hostile(case: Case, corpus: Corpus, cli, tmp_path: Path) -> None:
         assert len(errors) == 1, outcome.err
     shown = errors[0] if errors else outcome.text
     for name in case.names:
-        assert str(name) in shown, f"{name!r} not in: {shown}"
+        name = str(name).replace("{out}", str(out))
+        assert name in shown, f"{name!r} not in: {shown}"
     if out.is_dir():
         debris = [p for p in out.rglob("*") if p.is_file()
                   and (".part" in p.name or p.stat().st_size == 0 or p.name.startswith(".inp"))]
