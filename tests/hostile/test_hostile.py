@@ -35,9 +35,9 @@ class Case:
     """One hostile command line.
 
     ``argv(corpus, out)`` builds it (``out``: a fresh folder path for ``--out``);
-    ``names`` are texts the output must hold (``{out}`` stands for ``out``); ``option``: a refused option, after
-    which ``out`` must not exist; ``setup(corpus, out)`` prepares ``out`` first and
-    ``check(corpus, out)`` runs after.
+    ``names`` are texts the output must hold (``{out}`` stands for ``out``);
+    ``option``: a refused option, after which ``out`` must not exist;
+    ``setup(corpus, out)`` prepares ``out`` first and ``check(corpus, out)`` runs after.
     """
 
     id: str
