@@ -21,6 +21,7 @@ from inpaintbench.cli_common import (
     err_console,
     in_range,
     output_folder,
+    positive,
     progress_bar,
     run_app,
     say,
@@ -276,6 +277,81 @@ def demo(
         run_demo(out, size=size, workers=workers, console=console,
                  progress=lambda label, done, total: bar.update(
                      task, completed=done, total=total, description=label))
+
+
+def _positive_minutes(value: float | None) -> float | None:
+    return in_range("--max-minutes", 0, None, low_open=True)(value)
+
+
+def _weights_file(value: Path) -> Path:
+    if value.suffix != ".pt":
+        raise typer.BadParameter(f"{value}: a weights file ends in .pt", param_hint="--out")
+    output_folder("--out")(value.parent)
+    if value.is_dir():
+        raise typer.BadParameter(f"{value}: is a folder; give a file name", param_hint="--out")
+    return value
+
+
+@app.command("train")
+def train_command(
+    config: Annotated[str, typer.Argument(
+        help="A config file, or a shipped config's name (fingerprints/cvxtz-unet).")],
+    data: Annotated[Path | None, typer.Option(
+        help="A set built by `data fingerprints build` (default: build the config's recipe "
+             "in the run folder).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", callback=output_folder(),
+        help="The run folder (default: runs/<method>).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Go on with the run in --out from its last checkpoint.")] = False,
+    max_minutes: Annotated[float | None, typer.Option(
+        callback=_positive_minutes,
+        help="Stop, checkpointed, after this many minutes (default: the config's).")] = None,
+    max_steps: Annotated[int | None, typer.Option(
+        callback=positive("--max-steps"), help="Stop after this step.")] = None,
+    device: Annotated[str, typer.Option(
+        callback=choice("--device", ("cpu", "cuda")), help="cpu or cuda.")] = "cpu",
+    threads: Annotated[int | None, typer.Option(
+        callback=in_range("--threads", 1, 256),
+        help="torch threads (default: every core).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        callback=workers_option, help="Processes for building the data.")] = None,
+) -> None:
+    """Train a network from its config: checkpoints, exact resume, validation, log.csv."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from inpaintbench.training.config import load_config
+    from inpaintbench.training.loop import train
+
+    chosen = load_config(config)  # method names are [a-z0-9-]: safe in a rich template
+    run_dir = out or Path("runs") / chosen.method.name
+    columns = (TextColumn(f"train {chosen.method.name}"), BarColumn(),
+               TextColumn("{task.completed}/{task.total} · loss {task.fields[loss]} · "
+                          "{task.fields[rate]} steps/s"), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("steps", total=chosen.schedule.steps, loss="–", rate="–")
+        result = train(chosen, run_dir, data=data, resume=resume, max_minutes=max_minutes,
+                       max_steps=max_steps, device=device, threads=threads, workers=workers,
+                       progress=lambda step, total, loss, rate: bar.update(
+                           task, completed=step, loss=f"{loss:.4g}", rate=f"{rate:.2f}"),
+                       on_status=lambda message: bar.update(task, loss=message))
+    say(result.describe())
+
+
+@app.command("export")
+def export_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder of `inpaintbench train`.")],
+    out: Annotated[Path, typer.Option("--out", callback=_weights_file,
+                                      help="The weights file to write (.pt).")],
+) -> None:
+    """Write a run's best weights (float16) with its config, data recipe and figures."""
+    from inpaintbench.training.checkpoint import export_weights, file_size_mb
+
+    record = export_weights(run_dir, out)
+    figures = record["validation"]
+    say(f"wrote {out} ({file_size_mb(out):.1f} MB): step {record['training']['steps']}, "
+        f"validation MSE {figures['mse']:.4f}, PSNR {figures['psnr']:.2f}, SSIM "
+        f"{figures['ssim']:.4f}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

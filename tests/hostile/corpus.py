@@ -28,6 +28,22 @@ PRINT_NAMES = ("p0", "p1")
 CLIP_FRAMES = 6  # tiny clips: the cases pass --frames 5
 CLIP_SIZE = 32
 PRINT_SIZE = (48, 64)  # (width, height)
+TINY_CONFIG = """seed = 1
+[method]
+name = "tiny"
+track = "fingerprints"
+[arch]
+name = "cvxtz-unet"
+width = 0.125
+[data]
+val_images = 1
+crop = 32
+[optim]
+batch = 2
+[schedule]
+steps = 2
+validate_every = 2
+"""
 
 
 def _smooth(rng: np.random.Generator, height: int, width: int, channels: int = 3) -> np.ndarray:
@@ -308,6 +324,31 @@ class Corpus:
         buffer = __import__("io").BytesIO()
         Image.fromarray(grey.astype(np.uint16) * 257).save(buffer, "PNG")
         return buffer.getvalue()
+
+    def train_set(self) -> Path:
+        """A fingerprints set as the trainer takes it: training/ and validation/ pairs."""
+        def make(path: Path) -> None:
+            shutil.copytree(self.prints_set("train-splits", splits=("training", "validation")),
+                            path, dirs_exist_ok=True)
+            (path / "dataset.json").write_text(json.dumps(
+                {"kind": "inpaintbench-fingerprints", "config": {"corpus": True},
+                 "complete": True}))
+        return self._once("prints/train-set", make)
+
+    def train_config(self, name: str = "tiny", text: str | None = None) -> Path:
+        """A training config of a tiny network: two steps, validated at the second."""
+        body = text if text is not None else TINY_CONFIG
+        return self._once(f"configs/{name}.toml", lambda p: p.write_text(body), folder=False)
+
+    def trained_run(self) -> Path:
+        """A finished run of :meth:`train_config` on :meth:`train_set`."""
+        def make(path: Path) -> None:
+            from inpaintbench.training.config import load_config
+            from inpaintbench.training.loop import train
+
+            path.rmdir()
+            train(load_config(self.train_config()), path, data=self.train_set(), threads=1)
+        return self._once("runs/tiny", make)
 
     # --- scores (leaderboard) --------------------------------------------------------
 

@@ -13,6 +13,7 @@ A new command joins by adding its cases to :data:`CASES`.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ import pytest
 from inpaintbench.cli_common import EXIT_BAD_INPUT, EXIT_BROKEN_REFERENCE, EXIT_BUSY, EXIT_OK
 from inpaintbench.io.outdir import FolderLock
 from tests.hostile.conftest import read_only
-from tests.hostile.corpus import MARKUP_NAME, Corpus
+from tests.hostile.corpus import MARKUP_NAME, TINY_CONFIG, Corpus
 
 OK, BAD, BROKEN, BUSY = EXIT_OK, EXIT_BAD_INPUT, EXIT_BROKEN_REFERENCE, EXIT_BUSY
 ERROR_LABELS = ("error:", "broken reference:", "busy:")
@@ -618,6 +619,61 @@ def _data_cases() -> list:
     ]
 
 
+def _train_cases() -> list:
+    tr = lambda c, o, *extra: ["train", c.train_config(), "--data", c.train_set(),  # noqa: E731
+                               "--out", o, "--threads", "1", *extra]
+    ex = lambda c, o: ["export", c.trained_run(), "--out", o / "w.pt"]  # noqa: E731
+    return [
+        case("train/valid-control", tr, OK, "2 steps"),
+        case("train/config-missing", lambda c, o: ["train", c.missing("c.toml"), "--out", o],
+             BAD, "c.toml", option=True),
+        case("train/config-not-toml", lambda c, o: ["train", c.train_config(
+            "broken", "[method\nname = 1"), "--out", o], BAD, "broken.toml", "TOML",
+             option=True),
+        case("train/config-unknown-key", lambda c, o: ["train", c.train_config(
+            "unknown", "[method]\nname = 'x'\ntrack = '3'\n[arch]\nname = 'cvxtz-unet'\n"
+                       "widht = 2\n"), "--out", o], BAD, "unknown.toml", "widht", option=True),
+        case("train/config-bad-value", lambda c, o: ["train", c.train_config(
+            "negative", "[method]\nname = 'x'\ntrack = '3'\n[arch]\nname = 'cvxtz-unet'\n"
+                        "[optim]\nlr = -1\n"), "--out", o], BAD, "negative.toml", "optim.lr",
+             option=True),
+        case("train/data-not-a-set", lambda c, o: ["train", c.train_config(), "--data",
+                                                   c.empty_folder(), "--out", o], BAD,
+             "empty"),
+        case("train/resume-another-config", lambda c, o: [
+            "train", c.train_config("other", TINY_OTHER), "--data", c.train_set(), "--out",
+            o, "--resume"], BAD, "another config",
+             setup=lambda c, o: shutil.copytree(c.trained_run(), o)),
+        case("train/run-without-resume", tr, BAD, "--resume",
+             setup=lambda c, o: shutil.copytree(c.trained_run(), o)),
+        *_option_cases("train", tr, {"--max-minutes": ("0", "-1", "nan"),
+                                     "--max-steps": ("0", "-4"), "--device": ("tpu",),
+                                     "--threads": ("0", "257"), "--workers": ("0",)}),
+        *_out_cases("train", tr),
+        case("export/valid-control", ex, OK, "w.pt", "MB"),
+        case("export/run-missing", lambda c, o: ["export", c.missing(), "--out", o / "w.pt"],
+             BAD, "checkpoint.pt", "not found"),
+        case("export/not-a-pt", lambda c, o: ["export", c.trained_run(), "--out", o / "w.bin"],
+             BAD, "--out", ".pt"),
+        case("export/truncated-checkpoint", lambda c, o: ["export", o / "run", "--out",
+                                                          o / "w.pt"], BAD, "truncated",
+             setup=lambda c, o: _truncated_run(c, o)),
+        case("export/out-under-a-file", lambda c, o: ["export", c.trained_run(), "--out",
+                                                      o / "blocker" / "w.pt"], BAD, "blocker",
+             setup=lambda c, o: _write(o / "blocker", "a file")),
+        case("export/out-read-only", ex, BAD, "out", "not writable", needs=("read-only",)),
+    ]
+
+
+def _truncated_run(corpus: Corpus, out: Path) -> None:
+    shutil.copytree(corpus.trained_run(), out / "run")
+    checkpoint = out / "run" / "checkpoint.pt"
+    checkpoint.write_bytes(checkpoint.read_bytes()[:3000])
+
+
+TINY_OTHER = TINY_CONFIG.replace("steps = 2", "steps = 3")
+
+
 METADATA_BAD = {
     "not-json": "{oops",
     "list": "[]",
@@ -637,6 +693,7 @@ CASES = [
     *_run_cases(),
     *_leaderboard_cases(),
     *_data_cases(),
+    *_train_cases(),
 ]
 
 

@@ -19,14 +19,20 @@ from inpaintbench.data.fingerprints.build import (
     build_fingerprints,
     split_folders,
 )
+from inpaintbench.data.fingerprints.degrade import PAIR_STEPS, PRINT_STEPS
 from inpaintbench.data.fingerprints.stats import (
+    CHALLENGE_GROUND_LEVEL,
+    CHALLENGE_RIDGE_FRACTION,
     CONTACT_SHEET_PNG,
+    appearance,
+    challenge_pairs,
     fingerprint_statistics,
     real_prints,
     write_contact_sheet,
     write_fingerprint_statistics,
 )
 from inpaintbench.errors import InputError
+from inpaintbench.io.media import read_image_luma
 from inpaintbench.scoring.fingerprints import score_fingerprints
 
 # 8 pairs from 3 fingers (3 + 3 + 2); the split fractions put fingers in every split
@@ -62,7 +68,7 @@ def test_release_layout_sizes_and_modes(built):
         assert abs(record["transform"]["angle"]) <= 10
         assert np.hypot(record["transform"]["dx"], record["transform"]["dy"]) <= 5
         assert 8 <= record["ridge_period"]["mean"] <= 11
-        assert record["degradation"]["steps"][0]["name"] in ("elastic", "occlusion", "overlay")
+        assert record["degradation"]["steps"][0]["name"] in (*PAIR_STEPS, *PRINT_STEPS, "overlay")
     description = json.loads((built / DATASET_JSON).read_text())
     assert description["complete"] and sum(description["pairs"].values()) == 8
     assert description["config"] == CONFIG.to_json()
@@ -143,17 +149,53 @@ def test_the_scorer_reads_the_set(built):
 
 
 def test_statistics_compare_with_real_prints(built, tmp_path, real_data):
-    json_path, png_path = write_fingerprint_statistics(built, tmp_path,
-                                                       real=real_data / "fingerprint")
+    real, challenge = real_data / "fingerprint", real_data / "fingerprint" / "challenge"
+    json_path, png_path = write_fingerprint_statistics(built, tmp_path, real=real,
+                                                       challenge=challenge)
     stats = json.loads(json_path.read_text())
-    synthetic, real = stats["groups"]["synthetic_ground_truth"], stats["groups"]["real"]
-    assert synthetic["images"] == 8 and real["images"] == 2
+    synthetic, prints = stats["groups"]["synthetic_ground_truth"], stats["groups"]["real"]
+    assert synthetic["images"] == 8 and prints["images"] == 2
     assert 8.3 <= synthetic["period_mean"] <= 10.0
-    assert 0 < real["coherence_mean"] < synthetic["coherence_mean"] <= 1
+    assert 0 < prints["coherence_mean"] < synthetic["coherence_mean"] <= 1
+    assert stats["groups"]["challenge_restoration"]["images"] == 2
+    assert 8.0 <= stats["groups"]["challenge_restoration"]["period_mean"] <= 10.0
+    looks = stats["appearance"]
+    assert looks["synthetic"]["images"] == 8 and looks["challenge"]["images"] == 2
+    assert set(looks["challenge"]["per_image"]) == {"test_1", "test_10"}
+    assert 0 < looks["synthetic"]["border_width"]["mean"] < 40
     assert stats["degradations"]["overlay"] == 1.0
     assert png_path.stat().st_size > 20_000
-    sheet = Image.open(write_contact_sheet(built, tmp_path, real=real_data / "fingerprint"))
-    assert sheet.size[0] >= 3 * 165 and sheet.size[1] > 3 * 240  # three rows: truth, input, real
+    sheet = Image.open(write_contact_sheet(built, tmp_path, real=real, challenge=challenge))
+    # four rows: truth, input, real prints, the challenge's inputs beside their restorations
+    assert sheet.size[0] >= 4 * 165 and sheet.size[1] > 4 * 240
+
+
+def _mean_appearance(pairs) -> dict[str, float]:
+    looks = [appearance(truth, given) for truth, given in pairs]
+    return {key: float(np.mean([look[key] for look in looks])) for key in looks[0]}
+
+
+def test_ground_truth_ridges_and_input_grounds_are_in_the_challenges_range(built):
+    """Thin ridges, a faded border, light grounds: measured on the built pairs."""
+    records = json.loads((built / METADATA_JSON).read_text())["images"].values()
+    looks = _mean_appearance((read_image_luma(built / r["ground_truth"]),
+                              read_image_luma(built / r["input"])) for r in records)
+    low, high = CHALLENGE_RIDGE_FRACTION
+    assert low <= looks["ridge_fraction"] <= high  # ridges well under half the period
+    low, high = CHALLENGE_GROUND_LEVEL
+    assert low <= looks["ground_level"] <= high  # light grey grounds, not mid grey
+    assert looks["border_width"] > 14  # the print fades out: no hard silhouette
+
+
+def test_the_challenges_pairs_measure_within_those_ranges(real_data):
+    """The ranges above are the challenge's: its two test pairs fall in them."""
+    pairs = challenge_pairs(real_data / "fingerprint" / "challenge")
+    assert set(pairs) == {"test_1", "test_10"}
+    for given, restored in pairs.values():
+        look = appearance(read_image_luma(restored), read_image_luma(given))
+        assert CHALLENGE_RIDGE_FRACTION[0] <= look["ridge_fraction"] <= CHALLENGE_RIDGE_FRACTION[1]
+        assert CHALLENGE_GROUND_LEVEL[0] <= look["ground_level"] <= CHALLENGE_GROUND_LEVEL[1]
+        assert look["border_width"] > 14
 
 
 def test_statistics_need_a_built_set(tmp_path):
@@ -163,6 +205,12 @@ def test_statistics_need_a_built_set(tmp_path):
         real_prints(tmp_path / "nowhere")
     with pytest.raises(InputError, match="holds no image"):
         real_prints(tmp_path)
+    with pytest.raises(InputError, match="needs input/ and fpd-m-net/"):
+        challenge_pairs(tmp_path)
+    (tmp_path / "input").mkdir()
+    (tmp_path / "fpd-m-net").mkdir()
+    with pytest.raises(InputError, match="holds no input with a restoration"):
+        challenge_pairs(tmp_path)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

@@ -25,9 +25,11 @@ from inpaintbench.data.fingerprints.measure import (
 from inpaintbench.data.fingerprints.orientation import CLASSES
 from inpaintbench.data.fingerprints.ridges import (
     BANK_PERIODS,
+    CROP_TOP,
     GABOR_RADIUS,
     ORIENTATION_BINS,
     draw_master,
+    draw_silhouette,
     gabor_bank,
 )
 from inpaintbench.tracks import FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH
@@ -74,7 +76,7 @@ def test_impressions_are_greyscale_275_by_400_dark_ridges_on_white(impressions):
         assert (image[:6, :6] == 255).all() and (image[:6, -6:] == 255).all()  # off the fingertip
         inside = image[150:250, 90:185]
         assert inside.min() < 20 and inside.max() > 235  # black ridges, white valleys
-        assert 0.3 < (inside < 128).mean() < 0.7
+        assert 0.2 < (inside < 128).mean() < 0.45  # ridges narrower than valleys
 
 
 def test_master_ridges_stay_within_the_fingertip(masters):
@@ -169,3 +171,23 @@ def test_harder_pressure_gives_thicker_ridges(masters):
     hard, _ = _render(master, Impression(0.0, 0.0, 0.0, -0.15))
     centre = (slice(120, 280), slice(70, 205))
     assert (hard[centre] < 128).mean() > (light[centre] < 128).mean() + 0.05
+
+
+def test_fingertips_lie_inside_the_frame_with_a_margin():
+    """As the challenge's prints: an oval wholly inside the 400 px height."""
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        silhouette = draw_silhouette(rng)
+        assert silhouette.middle > 0
+        assert CROP_TOP < silhouette.top and silhouette.bottom < CROP_TOP + FINGERPRINT_HEIGHT
+        assert 224 <= silhouette.left + silhouette.right <= 260
+
+
+def test_the_border_fades_out(impressions):
+    """Ridges grey and break up towards the outline: no hard silhouette."""
+    for image, _, _ in impressions.values():
+        mask = foreground(image)
+        depth = ndimage.distance_transform_edt(mask)
+        rim, core = (depth > 0) & (depth <= 6), depth > 30
+        assert (image[rim] < 128).mean() < 0.6 * (image[core] < 128).mean()
+        assert np.percentile(image[rim], 5) > np.percentile(image[core], 5)  # lighter ink

@@ -66,7 +66,7 @@ CHALLENGE_SPLIT = (75600 / 92400, 8400 / 92400, 8400 / 92400)
 RELEASE_SPLITS = {"train": "training", "val": "validation", "test": "test"}
 INPUT_SUFFIX = "_input"
 IMPRESSIONS_PER_FINGER = 3  # our default: several impressions of each finger
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: thinner ridges, faded borders, light grounds, white cracks
 
 
 

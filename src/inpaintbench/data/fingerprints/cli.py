@@ -32,6 +32,16 @@ def _real_prints(value: Path | None) -> Path | None:
     return value
 
 
+def _challenge_pairs(value: Path | None) -> Path | None:
+    if value is not None and not value.exists():
+        raise typer.BadParameter(f"{value}: not found", param_hint="--challenge")
+    return value
+
+
+CHALLENGE_HELP = ("The challenge's test inputs (input/) and restorations (fpd-m-net/) to "
+                  "compare with (default: the shared sample data's).")
+
+
 @fingerprints_app.command("build")
 def fingerprints_build(
     count: Annotated[int, typer.Option("--count", callback=in_range("--count", 1, MAX_PAIRS),
@@ -48,6 +58,8 @@ def fingerprints_build(
     real: Annotated[Path | None, typer.Option(
         callback=_real_prints,
         help="Real prints to compare with (default: the shared sample data).")] = None,
+    challenge: Annotated[Path | None, typer.Option(
+        callback=_challenge_pairs, help=CHALLENGE_HELP)] = None,
     workers: Annotated[int | None, typer.Option(
         callback=workers_option, help="Processes (default: all cores).")] = None,
 ) -> None:
@@ -69,8 +81,8 @@ def fingerprints_build(
         summary = build_fingerprints(out, config, workers=workers,
                                      progress=lambda done, total: bar.update(
                                          task, completed=done, total=total))
-    json_path, png_path = write_fingerprint_statistics(out, real=real)
-    sheet = write_contact_sheet(out, real=real)
+    json_path, png_path = write_fingerprint_statistics(out, real=real, challenge=challenge)
+    sheet = write_contact_sheet(out, real=real, challenge=challenge)
     say(summary.describe())
     say(f"wrote {out} ({json_path.name}, {png_path.name}, {sheet.name})")
 
@@ -83,13 +95,17 @@ def fingerprints_stats(
     real: Annotated[Path | None, typer.Option(
         callback=_real_prints,
         help="Real prints to compare with (default: the shared sample data).")] = None,
+    challenge: Annotated[Path | None, typer.Option(
+        callback=_challenge_pairs, help=CHALLENGE_HELP)] = None,
 ) -> None:
-    """Ridge period and coherence, synthetic vs real (stats.json, stats.png), contact sheet."""
+    """Ridge period, coherence and appearance, synthetic vs real prints and the challenge's
+    test pairs (stats.json, stats.png), contact sheet."""
     from inpaintbench.data.fingerprints.stats import (
         write_contact_sheet,
         write_fingerprint_statistics,
     )
 
-    json_path, png_path = write_fingerprint_statistics(folder, out, real=real)
-    sheet = write_contact_sheet(folder, out, real=real)
+    json_path, png_path = write_fingerprint_statistics(folder, out, real=real,
+                                                       challenge=challenge)
+    sheet = write_contact_sheet(folder, out, real=real, challenge=challenge)
     say(f"wrote {json_path}, {png_path} and {sheet}")

@@ -5,8 +5,9 @@ Book §4.1: the organisers degraded the ground truth "with a distortion model
 resolution, rotation), then overlaying the fingerprints on top of various
 backgrounds". Here each of those is a pure function of the image and of a few
 parameters, and each has a sampler drawing its parameters (strength ranges
-below, our choice, tuned so the inputs look like the challenge's: light
-scratches across the print, textured grounds, faded low-contrast regions).
+below, our choice, tuned so the inputs look like the challenge's — white
+scratches and cracks across the print, light textured grounds, faded
+low-contrast regions — and measured against its test inputs by :mod:`.stats`).
 
 :func:`degrade` applies a random combination, each step except the overlay with
 its own probability. The steps that move the ridges are shared by the ground
@@ -18,9 +19,11 @@ reading its figures allow.) So the elastic warp is applied to the impression
 and the result is the ground truth (:func:`distort`), and the rotation is the
 ground truth's own ±10° turn (:mod:`.impressions`), which the input shares: a
 second turn of both would only widen the pose beyond the book's ±10°.
-Then the occlusion on the greyscale print, the overlay on a background (always:
-every challenge input has one), and the image-level steps (scratches, blur,
-resolution loss, contrast, brightness) make the input. The parameters of every
+Then the occlusion, blur and resolution loss on the greyscale print — before
+the overlay, in the book's order, so the ground stays sharp as the challenge's
+grounds are while the ridges soften — the overlay on a background (always:
+every challenge input has one), and the image-level steps (scratches, contrast,
+brightness) make the input. The parameters of every
 step are recorded — randomness inside a step (an elastic field, a texture) comes
 from a recorded integer seed — so :func:`distort` and :func:`apply_steps`
 rebuild the same pair from the impression and the record alone.
@@ -40,7 +43,12 @@ import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
 
-from inpaintbench.data.fingerprints.backgrounds import BACKGROUND_KINDS, make_background
+from inpaintbench.data.fingerprints.backgrounds import (
+    RAGGED_SIGMA,
+    draw_background_kind,
+    lay_light,
+    make_background_layers,
+)
 from inpaintbench.data.fingerprints.orientation import SingularPoints
 from inpaintbench.data.fingerprints.ridges import smooth_noise
 
@@ -54,28 +62,36 @@ OCCLUSION_ROUGHNESS = 0.2  # ± noise on a blob's outline, as a fraction of its 
 OCCLUSION_ROUGHNESS_CELLS = (12, 9)  # … drawn on this coarse grid (rows, columns)
 INK_LEVEL = (0.02, 0.25)  # luminance of the ink (near black)
 INK_TINT = 0.3  # ± per-channel tint of the ink
-FADE = (0.0, 0.75)  # how much of the ink fades away in the faintest areas
+FADE = (0.0, 0.8)  # how much of the ink fades away in the faintest areas
 FADE_CELLS = (4, 3)  # the fade varies on this coarse grid (rows, columns)
-SCRATCHES = (1, 12)  # light lines crossing the print
-SCRATCH_WIDTH = (1, 3)  # px
-SCRATCH_STRENGTH = (0.45, 0.95)  # how far a scratch lifts a pixel towards white
+BREAKUP = (0.0, 0.8)  # how much ink a patchy coverage takes away: ridges break into dashes
+BREAKUP_SIGMA = 1.5  # px: the patches' size
+BREAKUP_EDGES = (0.3, 1.5)  # the patches fade in between these noise levels (in stds)
+SCRATCHES = (1, 12)  # white lines crossing the print
+SCRATCH_WIDTH = (1, 6)  # px
+SCRATCH_STRENGTH = (0.75, 1.0)  # how far a scratch lifts a pixel towards white
 SCRATCH_LENGTH = (0.4, 1.2)  # a scratch's length, × the frame's diagonal
-SCRATCH_BEND = 0.25  # a scratch's middle control point strays this far (× its length)
+SCRATCH_BEND = 0.1  # a scratch's middle control point strays this far (× its length)
 SCRATCH_SAMPLES = 64  # points drawn along a scratch's curve
+SCRATCH_SOFTNESS = 0.8  # px: Gaussian blur of a scratch's line
+SCRATCH_ROUGHNESS = 0.6  # ± noise on its opacity: ragged, chipped edges
+SCRATCH_FILL = 1.3  # gain on the softened line: its middle saturates, only its rim frays
 PRINT_AREA = ((0.2, 0.8), (0.15, 0.85))  # (x, y) fractions of the frame: blobs and
 # scratches are centred there, on the print
 BLUR_SIGMA = (0.6, 1.8)  # px, Gaussian
 RESOLUTION = (0.3, 0.6)  # scale the image is reduced to before being enlarged back
-CONTRAST = (0.35, 0.8)  # factor on the deviation from the mean
-BRIGHTNESS = (0.08, 0.25)  # offset, either way
+CONTRAST = (0.5, 0.9)  # factor on the deviation from the median
+# Offset: lighter more often and further than darker, so the grounds stay light
+# grey as in the challenge's test inputs (theirs measure 0.85 and 0.87).
+BRIGHTNESS = (-0.08, 0.12)
 JPEG_QUALITY = (75, 95)  # the inputs are JPEG (CHALLENGE.md Track 3)
 
 # How often each step happens (the overlay always does).
 PROBABILITY = {"elastic": 0.5, "occlusion": 0.4, "scratches": 0.6,
                "blur": 0.5, "resolution": 0.35, "contrast": 0.6, "brightness": 0.5}
 PAIR_STEPS = ("elastic",)  # moves the ridges: the ground truth shares it
-PRINT_STEPS = ("occlusion",)  # on the greyscale print
-IMAGE_STEPS = ("scratches", "blur", "resolution", "contrast", "brightness")  # on the RGB input
+PRINT_STEPS = ("occlusion", "blur", "resolution")  # on the greyscale print
+IMAGE_STEPS = ("scratches", "contrast", "brightness")  # on the RGB input
 SEED_RANGE = 2 ** 31  # seeds recorded for the randomness inside a step
 
 Shape = tuple[int, int]
@@ -130,12 +146,15 @@ def occlude(image: np.ndarray, blobs: list[dict[str, Any]], seed: int) -> np.nda
 
 
 def overlay(image: np.ndarray, background: dict[str, Any], ink: list[float], fade: float,
-            seed: int) -> np.ndarray:
+            seed: int, breakup: float = 0.0) -> np.ndarray:
     """Lay the greyscale print on a background, ``(H, W)`` → ``(H, W, 3)``.
 
     The ink's coverage ``a = 1 − image`` is weakened by a smooth fade map (up to
-    ``fade`` in its faintest areas) and mixes the ground towards the ``ink``
-    colour: ``out = ground · (1 − a) + ink · a``.
+    ``fade`` in its faintest areas) and by patchy noise (up to ``breakup``, in
+    patches of :data:`BREAKUP_SIGMA` px: ridges break into dashes), and mixes
+    the ground towards the ``ink`` colour: ``out = ground · (1 − a) + ink · a``.
+    The ground's light lines (white cracks, :mod:`.backgrounds`) then lie over
+    everything: ``out + light · (1 − out)``.
 
     Parameters
     ----------
@@ -144,14 +163,23 @@ def overlay(image: np.ndarray, background: dict[str, Any], ink: list[float], fad
     ink : [r, g, b]
     fade : float in [0, 1]
     seed : int
-        Draws the fade map.
+        Draws the fade map and the patches.
+    breakup : float in [0, 1]
     """
-    ground, _ = make_background(background["kind"], image.shape,
-                                np.random.default_rng(background["seed"]))
-    density = 1 - fade * (0.5 + 0.5 * smooth_noise(image.shape, FADE_CELLS,
-                                                   np.random.default_rng(seed)))
+    ground, light, _ = make_background_layers(background["kind"], image.shape,
+                                              np.random.default_rng(background["seed"]))
+    rng = np.random.default_rng(seed)
+    density = 1 - fade * (0.5 + 0.5 * smooth_noise(image.shape, FADE_CELLS, rng))
+    if breakup > 0:
+        patches = ndimage.gaussian_filter(rng.standard_normal(image.shape).astype(np.float32),
+                                          BREAKUP_SIGMA)
+        patches /= max(float(patches.std()), 1e-6)
+        low, high = BREAKUP_EDGES
+        gaps = np.clip((patches - low) / (high - low), 0, 1)
+        density = density * (1 - breakup * gaps * gaps * (3 - 2 * gaps))
     cover = ((1 - image) * density)[..., None]
-    return (ground * (1 - cover) + np.asarray(ink, np.float32) * cover).astype(np.float32)
+    out = ground * (1 - cover) + np.asarray(ink, np.float32) * cover
+    return lay_light(out, light).astype(np.float32)
 
 
 def scratch_mask(shape: Shape, curves: list[list[list[float]]], width: int) -> np.ndarray:
@@ -166,9 +194,20 @@ def scratch_mask(shape: Shape, curves: list[list[list[float]]], width: int) -> n
 
 
 def scratch(image: np.ndarray, curves: list[list[list[float]]], width: int,
-            strength: float) -> np.ndarray:
-    """Light scratches: pixels on ``curves`` are lifted towards white by ``strength``."""
+            strength: float, seed: int | None = None) -> np.ndarray:
+    """White scratches: pixels on ``curves`` are lifted towards white by ``strength``.
+
+    With a ``seed``, the line is softened (:data:`SCRATCH_SOFTNESS`) and its
+    opacity varied by ±:data:`SCRATCH_ROUGHNESS` noise: ragged, chipped edges,
+    as the scratches of the challenge's inputs have.
+    """
     lines = scratch_mask(image.shape[:2], curves, width)
+    if seed is not None:
+        noise = np.random.default_rng(seed).standard_normal(lines.shape).astype(np.float32)
+        ragged = ndimage.gaussian_filter(noise, RAGGED_SIGMA)
+        ragged /= max(float(ragged.std()), 1e-6)
+        lines = ndimage.gaussian_filter(lines, SCRATCH_SOFTNESS)
+        lines = np.clip(lines * (SCRATCH_FILL + SCRATCH_ROUGHNESS * ragged), 0, 1)
     if image.ndim == 3:
         lines = lines[..., None]
     return (image + strength * lines * (1 - image)).astype(np.float32)
@@ -193,9 +232,15 @@ def lower_resolution(image: np.ndarray, scale: float) -> np.ndarray:
 
 
 def contrast(image: np.ndarray, factor: float) -> np.ndarray:
-    """Scale the deviation from the image's mean by ``factor`` (< 1 fades the image)."""
-    mean = float(image.mean())
-    return np.clip(mean + factor * (image - mean), 0, 1).astype(np.float32)
+    """Scale the deviation from the image's median by ``factor`` (< 1 fades the image).
+
+    The median of an input is its ground (ground and valleys are most of the
+    frame), so a lower contrast lifts the ridges towards a ground that stays
+    light, as in the challenge's faded inputs, rather than greying the ground
+    towards the print's mean.
+    """
+    pivot = float(np.median(image))
+    return np.clip(pivot + factor * (image - pivot), 0, 1).astype(np.float32)
 
 
 def brightness(image: np.ndarray, offset: float) -> np.ndarray:
@@ -207,10 +252,6 @@ def brightness(image: np.ndarray, offset: float) -> np.ndarray:
 
 def _seed(rng: np.random.Generator) -> int:
     return int(rng.integers(SEED_RANGE))
-
-
-def _either_way(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
-    return float(rng.uniform(*bounds) * rng.choice([-1.0, 1.0]))
 
 
 def draw_elastic(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
@@ -229,11 +270,12 @@ def draw_occlusion(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
 
 
 def draw_overlay(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
-    kind = BACKGROUND_KINDS[int(rng.integers(len(BACKGROUND_KINDS)))]
+    kind = draw_background_kind(rng)
     level = rng.uniform(*INK_LEVEL)
     ink = np.clip(level * (1 + rng.uniform(-INK_TINT, INK_TINT, 3)), 0, 1)
     return {"background": {"kind": kind, "seed": _seed(rng)},
-            "ink": [float(c) for c in ink], "fade": float(rng.uniform(*FADE)), "seed": _seed(rng)}
+            "ink": [float(c) for c in ink], "fade": float(rng.uniform(*FADE)), "seed": _seed(rng),
+            "breakup": float(rng.uniform(*BREAKUP))}
 
 
 def draw_scratches(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
@@ -252,7 +294,7 @@ def draw_scratches(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
                        [float(v) for v in through + bend * normal],
                        [float(v) for v in through + half * direction]])
     return {"curves": curves, "width": int(rng.integers(SCRATCH_WIDTH[0], SCRATCH_WIDTH[1] + 1)),
-            "strength": float(rng.uniform(*SCRATCH_STRENGTH))}
+            "strength": float(rng.uniform(*SCRATCH_STRENGTH)), "seed": _seed(rng)}
 
 
 def draw_blur(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
@@ -268,7 +310,7 @@ def draw_contrast(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
 
 
 def draw_brightness(rng: np.random.Generator, shape: Shape) -> dict[str, Any]:
-    return {"offset": _either_way(rng, BRIGHTNESS)}
+    return {"offset": float(rng.uniform(*BRIGHTNESS))}
 
 
 Step = tuple[Callable[..., dict[str, Any]], Callable[..., np.ndarray]]

@@ -6,8 +6,9 @@ rotation)" (book §4.1); ours are dark ridges on white. Each impression of a fin
 *pressure*: the threshold that turns the master's ridge response into ink. A
 lower threshold (a harder press) gives thicker ridges; the threshold also
 varies smoothly over the print, and rises towards the fingertip's outline,
-where the skin barely touches and ridges thin out and break up (Handbook of
-Fingerprint Recognition, ch. 6, "variation in ridge thickness").
+where the skin barely touches and ridges thin out, break up and fade (Handbook of
+Fingerprint Recognition, ch. 6, "variation in ridge thickness"). Ridges are
+narrower than valleys and the border fades, as in the challenge's prints.
 """
 
 from __future__ import annotations
@@ -31,16 +32,26 @@ from inpaintbench.tracks import FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH
 MAX_SHIFT = 5.0  # px, CHALLENGE.md Track 3: "at most 5 px translation"
 MAX_ROTATION = 10.0  # degrees, CHALLENGE.md Track 3: "±10° rotation"
 
-# Pressure (our tuning, checked by eye against real prints): ink where the
-# ridge response exceeds a threshold, with a soft edge.
-PRESSURE = (-0.15, 0.3)  # the impression's threshold: low = hard press, thick ridges
+# Pressure (our tuning): ink where the ridge response (about a sinusoid of
+# amplitude 1 across the ridges) exceeds a threshold, with a soft edge. A
+# threshold t inks a share acos(t)/π of the period: 0.3–0.65 gives ridges 0.28–0.40
+# of the period, as in the challenge's prints, whose restorations by FPD-M-net
+# have ridges 0.35 of the period wide (our measure.ridge_fraction; ridges clearly
+# narrower than valleys).
+PRESSURE = (0.3, 0.65)  # the impression's threshold: low = hard press, thick ridges
 PRESSURE_VARIATION = 0.15  # ± smooth variation over the print
 PRESSURE_CELLS = (4, 3)  # … on a coarse grid (rows, columns)
 RIDGE_ROUGHNESS = 0.12  # std of fine threshold noise: ridge edges as uneven as skin's
 RIDGE_ROUGHNESS_SIGMA = 1.0  # px, its correlation length
 INK_SOFTNESS = 0.2  # half-width of the threshold's ramp: anti-aliased ridge edges
-EDGE_WIDTH = 0.14  # the outer 14 % of the fingertip's radius …
-EDGE_RISE = 1.4  # … sees the threshold rise by this much: ridges thin out and vanish
+# The border fades (the challenge's restorations show no hard silhouette: ridges
+# break into dashes and dots and turn grey over the outer 15–20 px of the print).
+EDGE_WIDTH = 0.2  # the outer 20 % of the fingertip's radius (22–33 px) …
+EDGE_RISE = 1.0  # … sees the threshold rise by this much: ridges thin out and vanish,
+EDGE_BREAKUP = 0.3  # … fine threshold noise grow to this std: ridges break into dots,
+EDGE_BREAKUP_SIGMA = 1.2  # px, its correlation length,
+EDGE_FADE = 0.5  # … and the ink lighten by up to this share at the outline,
+EDGE_FADE_POWER = 1.5  # … more and more steeply towards it
 EDGE_ROUGHNESS = 0.05  # ± noise on the outline (as a fraction of the radius)
 EDGE_ROUGHNESS_SIGMA = 5.0  # px, correlation length of that noise
 WHITE = 1.0
@@ -132,12 +143,15 @@ def render_impression(master: MasterPrint, impression: Impression,
     shape = ridges.shape
     outline = _normalised_noise(shape, EDGE_ROUGHNESS_SIGMA, rng)
     edge = np.clip((radius + EDGE_ROUGHNESS * outline - (1 - EDGE_WIDTH)) / EDGE_WIDTH, 0, None)
+    rim = np.minimum(edge, 1.0)  # 0 inside the border band, 1 at the outline and beyond
     threshold = (impression.pressure
                  + PRESSURE_VARIATION * smooth_noise(shape, PRESSURE_CELLS, rng)
                  + RIDGE_ROUGHNESS * _normalised_noise(shape, RIDGE_ROUGHNESS_SIGMA, rng)
-                 + EDGE_RISE * edge)
+                 + EDGE_RISE * edge
+                 + EDGE_BREAKUP * rim * _normalised_noise(shape, EDGE_BREAKUP_SIGMA, rng))
     ink = np.clip((ridges - threshold + INK_SOFTNESS) / (2 * INK_SOFTNESS), 0.0, 1.0)
     ink = ink * ink * (3 - 2 * ink)  # smoothstep: soft, symmetric ridge edges
+    ink = ink * (1 - EDGE_FADE * rim ** EDGE_FADE_POWER)
     image = np.round(255 * (WHITE - ink)).astype(np.uint8)
     return image, master.model.points.transformed(forward)
 

@@ -11,7 +11,13 @@ and by the statistics of a built set:
 - :func:`singular_points` — cores and deltas from the Poincaré index of an
   orientation field (Kawagoe and Tojo 1984);
 - :func:`minutiae` — ridge endings and bifurcations by the crossing number on
-  the ridge skeleton (Arcelli and Sanniti di Baja 1984; Handbook ch. 3).
+  the ridge skeleton (Arcelli and Sanniti di Baja 1984; Handbook ch. 3);
+- :func:`ridge_fraction`, :func:`border_width`, :func:`ground_measures`,
+  :func:`print_contrast` — how a print *looks*: the share of the print that is
+  ridge, how its ridges fade across its outline, the ground it lies on, and
+  how far an input's ridges stand out from its valleys. They compare our
+  pairs with the challenge's inputs and a team's restorations of them
+  (:mod:`.stats`).
 
 Images are greyscale, dark ridges on a light ground; any dtype, any range.
 """
@@ -38,6 +44,18 @@ MINUTIA_SMOOTH = 1.5  # px: smoothing before binarising, against ink noise
 MINUTIA_SPECK = 36  # px: dark specks smaller than this (half a period squared) are noise
 MINUTIA_PORE = 24  # px: light holes smaller than this inside a ridge are pores
 MINUTIA_PAIR = 8.0  # px: minutiae closer than this to another are a break or a spur
+LEVEL_WINDOW = 11  # px: min / max window giving a pixel's ridge and valley levels (> a period)
+LEVEL_SMOOTH = 3.0  # px: Gaussian smoothing of those levels
+LEVEL_PRESMOOTH = 0.7  # px: smoothing of the image first, against JPEG and ink noise
+CORE_MARGIN = 15  # px: the ridge fraction is taken this far inside the print's outline
+GROUND_MARGIN = 10  # px: the ground starts this far outside the print
+GRAIN_SIGMA = 2.0  # px: ground texture finer than this is grain
+LIGHT_LINE_SIGMA = 6.0  # px: a light line is lighter than the ground's mean over this window …
+LIGHT_LINE_LEVEL = 0.06  # … by more than this (luminance)
+BORDER_BIN = 3.0  # px: distance bins of the border profile
+BORDER_RANGE = (-24.0, 45.0)  # px: the profile from outside (< 0) to inside the outline
+BORDER_LEVELS = (0.1, 0.9)  # the border's width: the contrast rises between these shares
+FRAME_MARGIN = 12  # px: pixels this close to the frame are left out of the border profile
 
 
 def _float(image: np.ndarray) -> np.ndarray:
@@ -114,10 +132,13 @@ def _frequencies(padded: int, band: tuple[float, float]) -> tuple[np.ndarray, np
 
 
 def _parabola_peak(left: np.ndarray, centre: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Offset of the vertex of the parabola through three equally spaced samples."""
+    """Offset of the vertex of the parabola through three equally spaced samples, within
+    ±½ sample: the centre is the band's strongest bin, but a neighbour outside the band
+    (the low frequencies of a scratch or an edge) may be stronger still, and the
+    vertex would then run off towards it."""
     curvature = left - 2 * centre + right
     safe = np.where(curvature < 0, curvature, -1.0)
-    return np.where(curvature < 0, 0.5 * (left - right) / safe, 0.0)
+    return np.clip(np.where(curvature < 0, 0.5 * (left - right) / safe, 0.0), -0.5, 0.5)
 
 
 def spectrum_periods(blocks: np.ndarray, *, band: tuple[float, float] = PERIOD_BAND,
@@ -127,7 +148,8 @@ def spectrum_periods(blocks: np.ndarray, *, band: tuple[float, float] = PERIOD_B
     Each block's mean is removed, a Hann window applied and the FFT zero-padded
     to ``padded``; the strongest frequency ``(f_y, f_x)`` whose period lies within
     ``band`` is refined by a parabola along each axis, and the period is
-    ``1 / hypot(f_y, f_x)`` (within 0.3 % on a pure sinusoid of period 5–16 px).
+    ``1 / hypot(f_y, f_x)``, kept within ``band`` (within 0.3 % on a pure sinusoid
+    of period 5–16 px).
     """
     blocks = np.asarray(blocks, np.float64)
     n, h, w = blocks.shape
@@ -143,7 +165,7 @@ def spectrum_periods(blocks: np.ndarray, *, band: tuple[float, float] = PERIOD_B
     left = np.where(c > 0, power[i, r, np.maximum(c - 1, 0)], power[i, (-r) % padded, 1])
     dr = _parabola_peak(power[i, r - 1, c], centre, power[i, (r + 1) % padded, c])
     dc = _parabola_peak(left, centre, power[i, r, c + 1])
-    return 1 / np.hypot(fy[r, 0] + dr / padded, fx[0, c] + dc / padded)
+    return np.clip(1 / np.hypot(fy[r, 0] + dr / padded, fx[0, c] + dc / padded), *band)
 
 
 def spectrum_period(block: np.ndarray, **options) -> float:
@@ -289,3 +311,172 @@ def minutiae(image: np.ndarray, mask: np.ndarray | None = None
     kinds = crossing[points[:, 0], points[:, 1]] if len(points) else np.zeros(0)
     return ([(int(c), int(r)) for (r, c), k in zip(points, kinds, strict=True) if k == 1],
             [(int(c), int(r)) for (r, c), k in zip(points, kinds, strict=True) if k == 3])
+
+
+def _mask_or_foreground(image: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    return foreground(image) if mask is None else np.asarray(mask, bool)
+
+
+def ridge_levels(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's local ridge (dark) and valley (light) level, ``float32 (H, W)`` each.
+
+    The minimum and maximum of the lightly smoothed image over a
+    :data:`LEVEL_WINDOW` square (a little more than a ridge period), smoothed.
+    """
+    smooth = ndimage.gaussian_filter(_float(image), LEVEL_PRESMOOTH)
+    low = ndimage.gaussian_filter(ndimage.minimum_filter(smooth, LEVEL_WINDOW), LEVEL_SMOOTH)
+    high = ndimage.gaussian_filter(ndimage.maximum_filter(smooth, LEVEL_WINDOW), LEVEL_SMOOTH)
+    return low, high
+
+
+def ridge_pixels(image: np.ndarray) -> np.ndarray:
+    """Ridge pixels, ``bool (H, W)``: darker than the midpoint of their local levels
+    (:func:`ridge_levels`), so a ridge's width is its width at half depth, faded or not."""
+    low, high = ridge_levels(image)
+    return ndimage.gaussian_filter(_float(image), LEVEL_PRESMOOTH) < 0.5 * (low + high)
+
+
+def print_core(mask: np.ndarray, margin: int = CORE_MARGIN) -> np.ndarray:
+    """The print ``mask`` less a band of ``margin`` px along its outline."""
+    return ndimage.binary_erosion(np.asarray(mask, bool), iterations=margin)
+
+
+def ridge_fraction(image: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """The share of the print's core that is ridge, in ``[0, 1]`` (nan without a core).
+
+    Ridges are :func:`ridge_pixels` (width at half depth); the core is the print
+    (``mask``, or :func:`foreground`) less :data:`CORE_MARGIN` px along its
+    outline, where ridges thin out. A print whose ridges are as wide as its
+    valleys gives 0.5.
+
+    >>> y, x = np.mgrid[0:120, 0:120]
+    >>> stripes = (np.mod(x, 10) < 3).astype(float)  # ridges 3 px wide every 10 px
+    >>> round(ridge_fraction(1 - stripes, np.ones((120, 120), bool)), 2)
+    0.3
+    """
+    core = print_core(_mask_or_foreground(image, mask))
+    if not core.any():
+        return float("nan")
+    return float(ridge_pixels(image)[core].mean())
+
+
+def border_profile(image: np.ndarray, mask: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """How the ridge contrast changes across the print's outline.
+
+    The local contrast is the spread of :func:`ridge_levels` (valley − ridge
+    level); its median is taken in bins of the signed distance to the print's
+    outline (``mask`` or :func:`foreground`; negative outside), leaving out
+    pixels within :data:`FRAME_MARGIN` of the frame, where a print is cut, not
+    faded.
+
+    Returns
+    -------
+    distance : float64 (B,)
+        Bin centres, px, over :data:`BORDER_RANGE`.
+    contrast : float64 (B,)
+        Median local contrast per bin, in the image's units (nan for an empty bin).
+    """
+    image = _float(image)
+    mask = _mask_or_foreground(image, mask)
+    low, high = ridge_levels(image)
+    contrast = high - low
+    distance = (ndimage.distance_transform_edt(mask) - ndimage.distance_transform_edt(~mask))
+    keep = np.zeros(mask.shape, bool)
+    keep[FRAME_MARGIN:-FRAME_MARGIN, FRAME_MARGIN:-FRAME_MARGIN] = True
+    edges = np.arange(BORDER_RANGE[0], BORDER_RANGE[1] + BORDER_BIN / 2, BORDER_BIN)
+    which = np.digitize(distance[keep], edges) - 1
+    values = contrast[keep]
+    profile = np.array([np.median(values[which == i]) if np.any(which == i) else np.nan
+                        for i in range(len(edges) - 1)])
+    return edges[:-1] + BORDER_BIN / 2, profile
+
+
+def border_width(image: np.ndarray, mask: np.ndarray | None = None, *,
+                 levels: tuple[float, float] = BORDER_LEVELS) -> float:
+    """Width of the print's border, px: how far apart, across the outline, the ridge
+    contrast reaches ``levels[0]`` and ``levels[1]`` of its rise from outside to
+    inside (:func:`border_profile`). A hard silhouette gives about one ridge
+    period (the level window's own blur); a border that fades gives more."""
+    distance, profile = border_profile(image, mask)
+    ok = ~np.isnan(profile)
+    distance, profile = distance[ok], profile[ok]
+    if profile.size < 3:
+        return float("nan")
+    outside, inside = float(profile[0]), float(profile.max())
+    if inside - outside <= 1e-6:
+        return float("nan")
+
+    def crossing(share: float) -> float:
+        level = outside + share * (inside - outside)
+        i = int(np.argmax(profile >= level))
+        if i == 0:
+            return float(distance[0])
+        share_of_step = (level - profile[i - 1]) / (profile[i] - profile[i - 1])
+        return float(distance[i - 1] + share_of_step * (distance[i] - distance[i - 1]))
+
+    return crossing(levels[1]) - crossing(levels[0])
+
+
+def ground_measures(image: np.ndarray, print_mask: np.ndarray) -> dict[str, float]:
+    """The ground an input's print lies on, measured outside the print.
+
+    Parameters
+    ----------
+    image : (H, W) array in [0, 1]
+        The input's luminance.
+    print_mask : bool (H, W)
+        Where the print is (the ground truth's print); the ground starts
+        :data:`GROUND_MARGIN` px outside it.
+
+    Returns
+    -------
+    dict
+        ``level`` (mean luminance), ``std`` (its spread: texture and shading),
+        ``grain`` (std of the texture finer than :data:`GRAIN_SIGMA`),
+        ``light_lines`` (share of the ground lighter than its local mean by more
+        than :data:`LIGHT_LINE_LEVEL`: cracks, scratches, light grain), and
+        ``share`` (of the frame that is ground); nan values without ground.
+    """
+    image = _float(image)
+    ground = ~ndimage.binary_dilation(np.asarray(print_mask, bool), iterations=GROUND_MARGIN)
+    if not ground.any():
+        return {"level": float("nan"), "std": float("nan"), "grain": float("nan"),
+                "light_lines": float("nan"), "share": 0.0}
+    fine = image - ndimage.gaussian_filter(image, GRAIN_SIGMA)
+    lighter = image - ndimage.gaussian_filter(image, LIGHT_LINE_SIGMA) > LIGHT_LINE_LEVEL
+    values = image[ground]
+    return {"level": float(values.mean()), "std": float(values.std()),
+            "grain": float(fine[ground].std()), "light_lines": float(lighter[ground].mean()),
+            "share": float(ground.mean())}
+
+
+def print_contrast(image: np.ndarray, truth: np.ndarray,
+                   mask: np.ndarray | None = None) -> dict[str, float]:
+    """How an input's ridges stand out, on the ridges and valleys of its clean print.
+
+    Parameters
+    ----------
+    image : (H, W) array in [0, 1]
+        The input's luminance.
+    truth : (H, W) array
+        Its ground truth (or a restoration standing in for it), aligned with it:
+        it tells ridge (:func:`ridge_pixels`) from valley.
+    mask : bool (H, W), optional
+        The print (default: :func:`foreground` of ``truth``); measured over its core.
+
+    Returns
+    -------
+    dict
+        ``ridge`` and ``valley`` (the input's mean luminance on the truth's ridges
+        and valleys), ``contrast`` (valley − ridge), ``std`` (the input's spread over
+        the print's core); nan without a core.
+    """
+    image = _float(image)
+    core = print_core(_mask_or_foreground(truth, mask))
+    if not core.any():
+        return {k: float("nan") for k in ("ridge", "valley", "contrast", "std")}
+    ridges = ridge_pixels(truth)
+    ridge, valley = float(image[core & ridges].mean()), float(image[core & ~ridges].mean())
+    return {"ridge": ridge, "valley": valley, "contrast": valley - ridge,
+            "std": float(image[core].std())}

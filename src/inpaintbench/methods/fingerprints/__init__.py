@@ -2,9 +2,10 @@
 
 Importing this package registers them: ``identity`` (the floor), ``clahe``,
 ``gabor-enhance`` (Hong, Wan and Jain's contextual filtering, :mod:`.gabor`) and
-``fingerprint-enhancer`` (the PyPI package, an outside reference, :mod:`.reference`).
+``fingerprint-enhancer`` (the PyPI package, an outside reference, :mod:`.reference`),
+and the learned networks trained here (:mod:`.learned`, one per shipped config).
 """
 
-from inpaintbench.methods.fingerprints import baselines, gabor, reference
+from inpaintbench.methods.fingerprints import baselines, gabor, learned, reference
 
-__all__ = ["baselines", "gabor", "reference"]
+__all__ = ["baselines", "gabor", "learned", "reference"]

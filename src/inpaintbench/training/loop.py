@@ -1,0 +1,308 @@
+"""The training loop: any registered network, any config; checkpoints, exact resume, validation.
+
+:func:`train` knows nothing of any one network: it builds the config's
+architecture, draws step ``k``'s batch from a generator seeded by ``(seed, k)``
+(:meth:`~inpaintbench.training.data.PrintPairs.batch`), and sets the learning rate
+as a function of ``k``. The only state besides the weights is the optimiser's and
+torch's random generator (dropout), all in the checkpoint; so a run stopped at
+any checkpoint and resumed ends with the same weights as one that was not
+(on the CPU, with the same number of threads).
+
+Validation scores whole held-out images (the ``val`` split, other fingers than
+training's) with the challenge's own track-3 metric code, every
+``schedule.validate_every`` steps; the best weights by validation PSNR are kept
+for export. ``log.csv`` has a row per validation, ``curves.png`` plots it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from inpaintbench.errors import InputError
+from inpaintbench.io.atomic import atomic_path, write_text_atomic
+from inpaintbench.io.outdir import LOCK_NAME, FolderLock, check_output_folder
+from inpaintbench.training.checkpoint import (
+    CHECKPOINT,
+    hardware,
+    load_checkpoint,
+    save_checkpoint,
+)
+from inpaintbench.training.config import TrainConfig, config_from_dict, dump_config
+from inpaintbench.training.data import DATA_DIR, PrintPairs, prepare_data
+
+CONFIG_FILE = "config.toml"
+LOG_CSV = "log.csv"
+CURVES_PNG = "curves.png"
+LOG_COLUMNS = ("step", "loss", "lr", "steps_per_s", "val_mse", "val_psnr", "val_ssim",
+               "seconds")
+RUN_FILES = frozenset({CHECKPOINT, CONFIG_FILE, LOG_CSV, CURVES_PNG, DATA_DIR, LOCK_NAME})
+STEP_DECAY = 0.1  # "step" schedule: ×0.1 at 60 % and again at 85 % of the steps
+
+# (step, total, loss, steps per second) → None, after every step
+Progress = Callable[[int, int, float, float], None]
+
+
+def learning_rate(config: TrainConfig, step: int) -> float:
+    """The learning rate of step ``step`` (0-based): warm-up, then the named schedule.
+
+    >>> from inpaintbench.training.config import load_config_text
+    >>> c = load_config_text('[method]\\nname = "x"\\ntrack = "3"\\n[arch]\\nname = "cvxtz-unet"'
+    ...                      '\\n[schedule]\\nsteps = 100\\nname = "cosine"')
+    >>> learning_rate(c, 0), round(learning_rate(c, 50), 6), learning_rate(c, 100)
+    (0.001, 0.0005, 0.0)
+    """
+    base, schedule = config.optim.lr, config.schedule
+    if step < schedule.warmup:
+        return base * (step + 1) / schedule.warmup
+    progress = min(1.0, (step - schedule.warmup) / max(1, schedule.steps - schedule.warmup))
+    if schedule.name == "cosine":
+        return base * 0.5 * (1 + math.cos(math.pi * progress))
+    if schedule.name == "step":
+        return base * STEP_DECAY ** ((progress >= 0.6) + (progress >= 0.85))
+    return base
+
+
+def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
+    if config.optim.name == "sgd":
+        return torch.optim.SGD(parameters, lr=config.optim.lr, momentum=config.optim.momentum,
+                               nesterov=True, weight_decay=config.optim.weight_decay)
+    return torch.optim.Adam(parameters, lr=config.optim.lr,
+                            weight_decay=config.optim.weight_decay)
+
+
+def validate(model: torch.nn.Module, pairs: PrintPairs, config: TrainConfig,
+             device: torch.device) -> dict[str, float]:
+    """The challenge's MSE, PSNR and SSIM (data range 2) of ``model`` on whole images."""
+    from inpaintbench.methods.inference import restore_grey
+    from inpaintbench.scoring.fingerprints import image_scores
+
+    inputs = pairs.inputs if pairs.inputs.shape[-1] == 3 else pairs.inputs[..., 0]
+    restored = restore_grey(model, inputs, postprocess=config.method.postprocess,
+                            device=device)
+    scores = [image_scores(truth, prediction)
+              for truth, prediction in zip(pairs.truths, restored, strict=True)]
+    return {m: float(np.mean([s[m] for s in scores])) for m in ("mse", "psnr", "ssim")}
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    steps: int
+    seconds: float
+    best: dict[str, Any] | None
+    stopped: str  # "done" (every step), "budget" (time) or "steps" (max_steps)
+
+    def describe(self) -> str:
+        best = self.best or {}
+        metrics = best.get("metrics", {})
+        figures = (f"; best at step {best['step']}: MSE {metrics['mse']:.4f}, PSNR "
+                   f"{metrics['psnr']:.2f}, SSIM {metrics['ssim']:.4f}" if metrics else "")
+        why = {"done": "done", "budget": "stopped at the time budget (--resume goes on)",
+               "steps": "stopped at --max-steps"}[self.stopped]
+        return (f"{self.steps} steps in {self.seconds / 60:.1f} min ({why}){figures}; "
+                f"run in {self.run_dir}")
+
+
+def _check_run_dir(run_dir: Path, config: TrainConfig, resume: bool) -> dict[str, Any] | None:
+    """The checkpoint to resume from, or None for a new run; refuse a folder that is not ours."""
+    checkpoint_path = run_dir / CHECKPOINT
+    if checkpoint_path.exists():
+        if not resume:
+            raise InputError(run_dir, "holds a training run", "pass --resume to go on with it, "
+                             "or choose another --out")
+        checkpoint = load_checkpoint(checkpoint_path)
+        previous = config_from_dict(checkpoint["config"], str(checkpoint_path))
+        if previous != config:
+            raise InputError(checkpoint_path, "was trained with another config",
+                             "resume with the config it was started with, or choose another "
+                             "--out")
+        return checkpoint
+    foreign = sorted(p.name for p in run_dir.iterdir() if p.name not in RUN_FILES) \
+        if run_dir.is_dir() else []
+    if foreign:
+        raise InputError(run_dir, f"holds files that are not a training run's "
+                                  f"({', '.join(foreign[:3])})", "choose a new or empty --out")
+    return None
+
+
+def _write_log(run_dir: Path, rows: list[dict[str, Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, LOG_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    write_text_atomic(run_dir / LOG_CSV, buffer.getvalue())
+    _plot(run_dir, rows)
+
+
+def _plot(run_dir: Path, rows: list[dict[str, Any]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = [r["step"] for r in rows]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.4), constrained_layout=True)
+    axes[0].plot(steps, [r["loss"] for r in rows])
+    axes[0].set_yscale("log")
+    axes[0].set_ylabel("training loss (mean since last row)")
+    axes[1].plot(steps, [r["val_psnr"] for r in rows])
+    axes[1].set_ylabel("validation PSNR (dB)")
+    axes[2].plot(steps, [r["val_ssim"] for r in rows])
+    axes[2].set_ylabel("validation SSIM (data range 2)")
+    for ax in axes:
+        ax.set_xlabel("step")
+    with atomic_path(run_dir / CURVES_PNG) as tmp:
+        fig.savefig(tmp, dpi=80)
+    plt.close(fig)
+
+
+def train(config: TrainConfig, run_dir: str | Path, *, data: str | Path | None = None,
+          resume: bool = False, max_minutes: float | None = None,
+          max_steps: int | None = None, device: str = "cpu", threads: int | None = None,
+          workers: int | None = None, progress: Progress | None = None,
+          on_status: Callable[[str], None] | None = None) -> TrainResult:
+    """Train ``config``'s network in ``run_dir``; resume a run there with ``resume``.
+
+    Parameters
+    ----------
+    data : path, optional
+        A fingerprints set to train on; by default the config's recipe is built in
+        ``run_dir/data`` (once, resumable).
+    max_minutes : float, optional
+        Stop (after a checkpoint) when this much training time has passed in this
+        call; by default the config's ``max_minutes``.
+    max_steps : int, optional
+        Stop after this step (for tests and for a run planned over several calls).
+    device : {"cpu", "cuda"}
+    threads : int, optional
+        torch's intra-op threads (default: every core).
+
+    Raises
+    ------
+    InputError
+        When ``run_dir`` holds something else, a run of another config, or a run
+        without ``resume``; when the data is not a fingerprints set.
+    """
+    run_dir = Path(run_dir)
+    say = on_status or (lambda _message: None)
+    if device not in ("cpu", "cuda"):
+        from inpaintbench.errors import OptionError
+
+        raise OptionError("device", f"{device!r} is not cpu or cuda")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise InputError(None, "--device cuda: no CUDA device is available here",
+                         "train with --device cpu")
+    check_output_folder(run_dir)
+    with FolderLock(run_dir, f"train {config.method.name}"):
+        checkpoint = _check_run_dir(run_dir, config, resume)
+        write_text_atomic(run_dir / CONFIG_FILE, dump_config(config))
+        torch.set_num_threads(threads or os.cpu_count() or 1)
+        say("preparing the data")
+        root = prepare_data(config, run_dir, Path(data) if data else None, workers=workers)
+        from inpaintbench.nets.registry import build_arch
+
+        torch.manual_seed(config.seed)
+        model = build_arch(config.arch.name, width=config.arch.width, **config.arch.options)
+        channels = model.in_channels
+        say("loading the pairs into memory")
+        pairs = PrintPairs.load(root, config.data.train_split, channels)
+        val = PrintPairs.load(root, config.data.val_split, channels, limit=config.data.val_images)
+        target = torch.device(device)
+        model.to(target)
+        optimizer = make_optimizer(config, model.parameters())
+        from inpaintbench.training.losses import make_loss
+
+        loss_fn = make_loss(config.loss)
+        step, seconds, best, rows = 0, 0.0, None, []
+        if checkpoint is not None:
+            model.load_state_dict(checkpoint["model"])
+            optimizer.load_state_dict(checkpoint["optimizer"])
+            torch.set_rng_state(checkpoint["torch_rng"])
+            step, seconds = checkpoint["step"], checkpoint["seconds"]
+            best, rows = checkpoint["best"], checkpoint["log"]
+        from inpaintbench.data.common import DATASET_JSON
+        from inpaintbench.io.atomic import read_json_file
+
+        description = read_json_file(root / DATASET_JSON)
+        data_record = {"root": str(root), "builder": config.data.builder,
+                       "config": description.get("config"), "pairs": len(pairs),
+                       "val_pairs": len(val)}
+        where = hardware(device)
+
+        started = time.monotonic()  # this call's start; ``seconds`` is the calls before
+
+        def elapsed() -> float:
+            return seconds + time.monotonic() - started
+
+        def snapshot() -> dict[str, Any]:
+            return {"config": config.to_dict(), "step": step, "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state(),
+                    "seconds": elapsed(), "best": best, "log": rows, "data": data_record,
+                    "hardware": where, "device": device, "threads": torch.get_num_threads()}
+
+        total = config.schedule.steps
+        budget = 60 * (max_minutes if max_minutes is not None else config.max_minutes)
+        last_save = started
+        losses: list[float] = []
+        stopped = "done"
+        window_start, window_steps = started, 0
+        say(f"training {config.method.name} from step {step} of {total}")
+        while step < total:
+            if max_steps is not None and step >= max_steps:
+                stopped = "steps"
+                break
+            if time.monotonic() - started > budget:
+                stopped = "budget"
+                break
+            lr = learning_rate(config, step)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            x, y = pairs.batch(config.seed, step, config.optim.batch, config.data.crop,
+                               config.data.augment)
+            model.train()
+            prediction = model(torch.from_numpy(x).to(target))
+            loss = loss_fn(prediction, torch.from_numpy(y).to(target))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            value = float(loss.detach())
+            if not math.isfinite(value):
+                raise InputError(run_dir, f"the loss became {value} at step {step}",
+                                 "lower optim.lr in the config")
+            losses.append(value)
+            step += 1
+            window_steps += 1
+            rate = window_steps / max(time.monotonic() - window_start, 1e-9)
+            if progress:
+                progress(step, total, value, rate)
+            if step % config.schedule.validate_every == 0 or step == total:
+                metrics = validate(model, val, config, target)
+                rows.append({"step": step, "loss": float(np.mean(losses)), "lr": lr,
+                             "steps_per_s": round(rate, 4),
+                             **{f"val_{k}": v for k, v in metrics.items()},
+                             "seconds": round(elapsed(), 1)})
+                if best is None or metrics["psnr"] > best["metrics"]["psnr"]:
+                    best = {"step": step, "metrics": metrics,
+                            "model": {k: v.detach().clone().cpu()
+                                      for k, v in model.state_dict().items()}}
+                _write_log(run_dir, rows)
+                losses = []
+                window_start, window_steps = time.monotonic(), 0
+            if step % config.schedule.validate_every == 0 or step == total \
+                    or time.monotonic() - last_save > 60 * config.schedule.checkpoint_minutes:
+                save_checkpoint(run_dir / CHECKPOINT, snapshot())
+                last_save = time.monotonic()
+        save_checkpoint(run_dir / CHECKPOINT, snapshot())
+        seconds = elapsed()
+        return TrainResult(run_dir, step, seconds, best, stopped)
