@@ -1,4 +1,4 @@
-"""The training framework: configs, the loop, exact resume, export, loading — no real model trained."""
+"""The training framework: configs, the loop, exact resume, export — no real model trained."""
 
 from __future__ import annotations
 
