@@ -63,6 +63,9 @@ SIZES = {
 HUMANS_SOURCES = ("coco", "crowdpose", "ochuman", "aic", "mhp", "mpii/test_mpii.json",
                   "posetrack18/annotations/test_posetrack18_val.json")
 REAL_PRINTS = "fingerprint"  # ../shared/data/real/fingerprint/*.jpg
+# Two real inputs of the challenge's track-3 test set, and FPD-M-net's restorations of them
+CHALLENGE_INPUTS = "fingerprint/challenge/input"
+CHALLENGE_RESTORED = "fingerprint/challenge/fpd-m-net"
 
 
 def machine_description() -> str:
@@ -190,28 +193,53 @@ def _detection(data: Path, metadata: Path, methods: list[str]) -> dict[str, Any]
 
 
 def _real_prints(out: Path, methods: list[str]) -> dict[str, Any] | None:
-    """Every fingerprint method on the real prints, for the report."""
-    from inpaintbench.io.media import read_image_rgb, write_image
+    """Every fingerprint method on the real prints, for the report.
+
+    ``inputs``/``predictions``: the two real prints (no ground truth). ``challenge``:
+    two real inputs of the challenge's test set with FPD-M-net's (3rd place)
+    restorations of them as a pseudo-reference, and each method's mean scores
+    against it (the challenge's own metric code).
+    """
+    import numpy as np
+
+    from inpaintbench.io.media import read_image_luma, read_image_rgb, write_image
     from inpaintbench.methods.registry import create
+    from inpaintbench.scoring.fingerprints import image_scores
 
     real = _real_data()
     prints = sorted((real / REAL_PRINTS).glob("*.jpg")) if real else []
-    if not prints:
+    challenge = sorted((real / CHALLENGE_INPUTS).glob("*.jpg")) if real else []
+    challenge = [p for p in challenge if (real / CHALLENGE_RESTORED / p.name).is_file()]
+    if not prints and not challenge:
         return None
     folder = out / "real"
-    inputs = {}
-    for path in prints:
-        target = folder / "inputs" / path.name
+    inputs, references = {}, {}
+    for key, path in [*((p.stem, p) for p in prints),
+                      *((f"challenge_{p.stem}", p) for p in challenge)]:
+        target = folder / "inputs" / f"{key}.png"
         if not target.exists():
             write_image(target, read_image_rgb(path))
-        inputs[path.stem] = str(target.relative_to(out))
-    predictions = {}
+        inputs[key] = str(target.relative_to(out))
+    for path in challenge:
+        target = folder / "references" / f"challenge_{path.stem}.png"
+        if not target.exists():
+            write_image(target, read_image_luma(real / CHALLENGE_RESTORED / path.name))
+        references[f"challenge_{path.stem}"] = str(target.relative_to(out))
+    predictions, pseudo = {}, {}
     for name in methods:
         method = create(Track.FINGERPRINTS, name)
-        for path in prints:
-            write_image(folder / name / f"{path.stem}.png", method.restore(read_image_rgb(path)))
+        scores = []
+        for key, path in inputs.items():
+            restored = method.restore(read_image_rgb(out / path))
+            write_image(folder / name / f"{key}.png", restored)
+            if key in references:
+                scores.append(image_scores(read_image_luma(out / references[key]), restored))
         predictions[name] = str((folder / name).relative_to(out))
-    return {"inputs": inputs, "predictions": predictions}
+        if scores:
+            pseudo[name] = {m: float(np.mean([s[m] for s in scores]))
+                            for m in ("mse", "psnr", "ssim")}
+    return {"inputs": inputs, "predictions": predictions, "references": references,
+            "pseudo_scores": pseudo}
 
 
 # What a demo folder holds (see the module docstring); anything else is not ours.

@@ -86,14 +86,23 @@ def _fingerprints(out: Path, entry: dict[str, Any]) -> Iterator[Grid]:
         ["input", *methods, "truth"], rows
     real = entry.get("real")
     if real:
-        rows = []
-        for name, path in sorted(real["inputs"].items()):
-            images = [read_image_rgb(out / path)]
-            images += [read_image_luma(out / real["predictions"][m] / f"{name}.png")
-                       for m in methods if m in real["predictions"]]
-            rows.append((name, images))
-        heads = ["real print", *[m for m in methods if m in real["predictions"]]]
-        yield "The same methods on real prints (no ground truth)", heads, rows
+        shown = [m for m in methods if m in real["predictions"]]
+        references = real.get("references", {})
+        for title, keys, last in (
+                ("The same methods on real prints (no ground truth)",
+                 [k for k in sorted(real["inputs"]) if k not in references], []),
+                ("Real challenge inputs; last, FPD-M-net's restoration (a pseudo-reference)",
+                 sorted(references), ["FPD-M-net (3rd)"])):
+            rows = []
+            for name in keys:
+                images = [read_image_rgb(out / real["inputs"][name])]
+                images += [read_image_luma(out / real["predictions"][m] / f"{name}.png")
+                           for m in shown]
+                if last:
+                    images.append(read_image_luma(out / references[name]))
+                rows.append((name, images))
+            if rows:
+                yield title, ["input", *shown, *last], rows
 
 
 def sample_images(out: Path, track: str, entry: dict[str, Any]) -> Iterator[Grid]:

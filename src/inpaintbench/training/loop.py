@@ -17,6 +17,7 @@ for export. ``log.csv`` has a row per validation, ``curves.png`` plots it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import math
 import os
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from inpaintbench.errors import InputError
+from inpaintbench.errors import InputError, OptionError
 from inpaintbench.io.atomic import atomic_path, write_text_atomic
 from inpaintbench.io.outdir import LOCK_NAME, FolderLock, check_output_folder
 from inpaintbench.training.checkpoint import (
@@ -167,6 +168,74 @@ def _plot(run_dir: Path, rows: list[dict[str, Any]]) -> None:
     plt.close(fig)
 
 
+@dataclass
+class _Run:
+    """One call's training state: what the checkpoint saves and the loop advances."""
+
+    config: TrainConfig
+    run_dir: Path
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    device: torch.device
+    record: dict[str, Any]  # data, hardware, device: written into every checkpoint
+    step: int = 0
+    seconds: float = 0.0  # training time of the calls before this one
+    best: dict[str, Any] | None = None
+    rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    started: float = dataclasses.field(default_factory=time.monotonic)
+
+    def resume_from(self, checkpoint: dict[str, Any]) -> None:
+        self.model.load_state_dict(checkpoint["model"])
+        self.optimizer.load_state_dict(checkpoint["optimizer"])
+        torch.set_rng_state(checkpoint["torch_rng"])
+        self.step, self.seconds = checkpoint["step"], checkpoint["seconds"]
+        self.best, self.rows = checkpoint["best"], checkpoint["log"]
+
+    def elapsed(self) -> float:
+        return self.seconds + time.monotonic() - self.started
+
+    def train_step(self, pairs: PrintPairs, loss_fn: Any) -> float:
+        """One optimiser step on step ``self.step``'s batch; the loss."""
+        config = self.config
+        for group in self.optimizer.param_groups:
+            group["lr"] = learning_rate(config, self.step)
+        x, y = pairs.batch(config.seed, self.step, config.optim.batch, config.data.crop,
+                           config.data.augment)
+        self.model.train()
+        loss = loss_fn(self.model(torch.from_numpy(x).to(self.device)),
+                       torch.from_numpy(y).to(self.device))
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        value = float(loss.detach())
+        if not math.isfinite(value):
+            raise InputError(self.run_dir, f"the loss became {value} at step {self.step}",
+                             "lower optim.lr in the config")
+        self.step += 1
+        return value
+
+    def validate_and_log(self, val: PrintPairs, losses: list[float], rate: float) -> None:
+        """Score the validation images, keep the best weights, rewrite log.csv and curves."""
+        metrics = validate(self.model, val, self.config, self.device)
+        self.rows.append({"step": self.step, "loss": float(np.mean(losses)),
+                          "lr": learning_rate(self.config, self.step - 1),
+                          "steps_per_s": round(rate, 4),
+                          **{f"val_{k}": v for k, v in metrics.items()},
+                          "seconds": round(self.elapsed(), 1)})
+        if self.best is None or metrics["psnr"] > self.best["metrics"]["psnr"]:
+            self.best = {"step": self.step, "metrics": metrics,
+                         "model": {k: v.detach().clone().cpu()
+                                   for k, v in self.model.state_dict().items()}}
+        _write_log(self.run_dir, self.rows)
+
+    def save(self) -> None:
+        save_checkpoint(self.run_dir / CHECKPOINT, {
+            "config": self.config.to_dict(), "step": self.step,
+            "model": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+            "torch_rng": torch.get_rng_state(), "seconds": self.elapsed(), "best": self.best,
+            "log": self.rows, "threads": torch.get_num_threads(), **self.record})
+
+
 def train(config: TrainConfig, run_dir: str | Path, *, data: str | Path | None = None,
           resume: bool = False, max_minutes: float | None = None,
           max_steps: int | None = None, device: str = "cpu", threads: int | None = None,
@@ -194,11 +263,14 @@ def train(config: TrainConfig, run_dir: str | Path, *, data: str | Path | None =
         When ``run_dir`` holds something else, a run of another config, or a run
         without ``resume``; when the data is not a fingerprints set.
     """
+    from inpaintbench.data.common import DATASET_JSON
+    from inpaintbench.io.atomic import read_json_file
+    from inpaintbench.nets.registry import build_arch
+    from inpaintbench.training.losses import make_loss
+
     run_dir = Path(run_dir)
     say = on_status or (lambda _message: None)
     if device not in ("cpu", "cuda"):
-        from inpaintbench.errors import OptionError
-
         raise OptionError("device", f"{device!r} is not cpu or cuda")
     if device == "cuda" and not torch.cuda.is_available():
         raise InputError(None, "--device cuda: no CUDA device is available here",
@@ -210,99 +282,47 @@ def train(config: TrainConfig, run_dir: str | Path, *, data: str | Path | None =
         torch.set_num_threads(threads or os.cpu_count() or 1)
         say("preparing the data")
         root = prepare_data(config, run_dir, Path(data) if data else None, workers=workers)
-        from inpaintbench.nets.registry import build_arch
-
         torch.manual_seed(config.seed)
         model = build_arch(config.arch.name, width=config.arch.width, **config.arch.options)
-        channels = model.in_channels
         say("loading the pairs into memory")
-        pairs = PrintPairs.load(root, config.data.train_split, channels)
-        val = PrintPairs.load(root, config.data.val_split, channels, limit=config.data.val_images)
+        pairs = PrintPairs.load(root, config.data.train_split, model.in_channels)
+        val = PrintPairs.load(root, config.data.val_split, model.in_channels,
+                              limit=config.data.val_images)
         target = torch.device(device)
         model.to(target)
-        optimizer = make_optimizer(config, model.parameters())
-        from inpaintbench.training.losses import make_loss
-
-        loss_fn = make_loss(config.loss)
-        step, seconds, best, rows = 0, 0.0, None, []
-        if checkpoint is not None:
-            model.load_state_dict(checkpoint["model"])
-            optimizer.load_state_dict(checkpoint["optimizer"])
-            torch.set_rng_state(checkpoint["torch_rng"])
-            step, seconds = checkpoint["step"], checkpoint["seconds"]
-            best, rows = checkpoint["best"], checkpoint["log"]
-        from inpaintbench.data.common import DATASET_JSON
-        from inpaintbench.io.atomic import read_json_file
-
         description = read_json_file(root / DATASET_JSON)
-        data_record = {"root": str(root), "builder": config.data.builder,
-                       "config": description.get("config"), "pairs": len(pairs),
-                       "val_pairs": len(val)}
-        where = hardware(device)
-
-        started = time.monotonic()  # this call's start; ``seconds`` is the calls before
-
-        def elapsed() -> float:
-            return seconds + time.monotonic() - started
-
-        def snapshot() -> dict[str, Any]:
-            return {"config": config.to_dict(), "step": step, "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(), "torch_rng": torch.get_rng_state(),
-                    "seconds": elapsed(), "best": best, "log": rows, "data": data_record,
-                    "hardware": where, "device": device, "threads": torch.get_num_threads()}
-
-        total = config.schedule.steps
+        record = {"data": {"root": str(root), "builder": config.data.builder,
+                           "config": description.get("config"), "pairs": len(pairs),
+                           "val_pairs": len(val)},
+                  "hardware": hardware(device), "device": device}
+        run = _Run(config, run_dir, model, make_optimizer(config, model.parameters()), target,
+                   record)
+        if checkpoint is not None:
+            run.resume_from(checkpoint)
+        loss_fn = make_loss(config.loss)
+        total, every = config.schedule.steps, config.schedule.validate_every
         budget = 60 * (max_minutes if max_minutes is not None else config.max_minutes)
-        last_save = started
+        run.started = last_save = window_start = time.monotonic()
         losses: list[float] = []
         stopped = "done"
-        window_start, window_steps = started, 0
-        say(f"training {config.method.name} from step {step} of {total}")
-        while step < total:
-            if max_steps is not None and step >= max_steps:
+        say(f"training {config.method.name} from step {run.step} of {total}")
+        while run.step < total:
+            if max_steps is not None and run.step >= max_steps:
                 stopped = "steps"
                 break
-            if time.monotonic() - started > budget:
+            if time.monotonic() - run.started > budget:
                 stopped = "budget"
                 break
-            lr = learning_rate(config, step)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            x, y = pairs.batch(config.seed, step, config.optim.batch, config.data.crop,
-                               config.data.augment)
-            model.train()
-            prediction = model(torch.from_numpy(x).to(target))
-            loss = loss_fn(prediction, torch.from_numpy(y).to(target))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            value = float(loss.detach())
-            if not math.isfinite(value):
-                raise InputError(run_dir, f"the loss became {value} at step {step}",
-                                 "lower optim.lr in the config")
-            losses.append(value)
-            step += 1
-            window_steps += 1
-            rate = window_steps / max(time.monotonic() - window_start, 1e-9)
+            losses.append(run.train_step(pairs, loss_fn))
+            rate = len(losses) / max(time.monotonic() - window_start, 1e-9)
             if progress:
-                progress(step, total, value, rate)
-            if step % config.schedule.validate_every == 0 or step == total:
-                metrics = validate(model, val, config, target)
-                rows.append({"step": step, "loss": float(np.mean(losses)), "lr": lr,
-                             "steps_per_s": round(rate, 4),
-                             **{f"val_{k}": v for k, v in metrics.items()},
-                             "seconds": round(elapsed(), 1)})
-                if best is None or metrics["psnr"] > best["metrics"]["psnr"]:
-                    best = {"step": step, "metrics": metrics,
-                            "model": {k: v.detach().clone().cpu()
-                                      for k, v in model.state_dict().items()}}
-                _write_log(run_dir, rows)
-                losses = []
-                window_start, window_steps = time.monotonic(), 0
-            if step % config.schedule.validate_every == 0 or step == total \
-                    or time.monotonic() - last_save > 60 * config.schedule.checkpoint_minutes:
-                save_checkpoint(run_dir / CHECKPOINT, snapshot())
+                progress(run.step, total, losses[-1], rate)
+            validating = run.step % every == 0 or run.step == total
+            if validating:
+                run.validate_and_log(val, losses, rate)
+                losses, window_start = [], time.monotonic()
+            if validating or time.monotonic() - last_save > 60 * config.schedule.checkpoint_minutes:
+                run.save()
                 last_save = time.monotonic()
-        save_checkpoint(run_dir / CHECKPOINT, snapshot())
-        seconds = elapsed()
-        return TrainResult(run_dir, step, seconds, best, stopped)
+        run.save()
+        return TrainResult(run_dir, run.step, run.elapsed(), run.best, stopped)
