@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import errno
+import io
 import re
 from pathlib import Path
 
 import pytest
 import typer
+from rich.console import Console
+from rich.progress import MofNCompleteColumn, TextColumn
 
+import inpaintbench.cli_common as cli_common
 from inpaintbench.cli_common import (
     DEBUG_VARIABLE,
     EXIT_BAD_INPUT,
@@ -95,3 +99,28 @@ def test_the_readme_documents_every_exit_code():
     section = text[text.index("## When something is wrong"):]
     documented = {int(code) for code in re.findall(r"^\| `?(\d+)`? \|", section, re.MULTILINE)}
     assert documented == set(EXIT_CODES)
+
+
+# --- progress where no terminal draws it -----------------------------------------
+
+
+def _progress_lines(file, every: float, monkeypatch) -> str:
+    monkeypatch.setattr(cli_common, "LOG_EVERY", every)
+    with cli_common.LoggedProgress(TextColumn("building pairs"), MofNCompleteColumn(),
+                                   console=Console(file=file, width=80),
+                                   transient=True) as bar:
+        task = bar.add_task("pairs", total=10)
+        for done in range(1, 4):
+            bar.update(task, completed=done)
+    return file.getvalue()
+
+
+def test_progress_writes_plain_lines_to_a_log_file(monkeypatch):
+    text = _progress_lines(io.StringIO(), 0.0, monkeypatch)
+    assert [line.split() for line in text.splitlines() if line.strip()] == [
+        ["building", "pairs", f"{done}/10"] for done in (1, 2, 3)]
+    assert "\x1b" not in text  # no cursor movements in a log
+
+
+def test_progress_lines_are_spaced_out(monkeypatch):
+    assert _progress_lines(io.StringIO(), 3600.0, monkeypatch).strip() == ""

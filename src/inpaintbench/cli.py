@@ -16,6 +16,7 @@ import typer
 from inpaintbench import __version__
 from inpaintbench.cli_common import (
     EXIT_OK,
+    LoggedProgress,
     choice,
     console,
     err_console,
@@ -318,7 +319,7 @@ def train_command(
         callback=workers_option, help="Processes for building the data.")] = None,
 ) -> None:
     """Train a network from its config: checkpoints, exact resume, validation, log.csv."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, TextColumn, TimeRemainingColumn
 
     from inpaintbench.training.config import load_config
     from inpaintbench.training.loop import train
@@ -328,7 +329,7 @@ def train_command(
     columns = (TextColumn(f"train {chosen.method.name}"), BarColumn(),
                TextColumn("{task.completed}/{task.total} · loss {task.fields[loss]} · "
                           "{task.fields[rate]} steps/s"), TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with LoggedProgress(*columns, console=err_console, transient=True) as bar:
         task = bar.add_task("steps", total=chosen.schedule.steps, loss="–", rate="–")
         result = train(chosen, run_dir, data=data, resume=resume, max_minutes=max_minutes,
                        max_steps=max_steps, device=device, threads=threads, workers=workers,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -73,16 +74,45 @@ def fail(message: str, label: str = "error") -> None:
     err_console.print(Text.assemble((f"{label}:", "bold red"), " ", message))
 
 
+#: Seconds between the plain progress lines written where stderr is not a terminal.
+LOG_EVERY = 30.0
+
+
+class LoggedProgress(Progress):
+    """Rich's progress bar, which also reports where no one sees it drawn.
+
+    On a terminal it is rich's transient bar. Where stderr is a file or a pipe (a job
+    in the background, CI, ``nohup``) rich draws nothing until the end; this writes the
+    bar's line instead, at most every :data:`LOG_EVERY` seconds, so a log shows how far
+    a long job is and when it will end.
+    """
+
+    def __init__(self, *columns: Any, **options: Any) -> None:
+        super().__init__(*columns, **options)
+        self._plain = not self.console.is_terminal
+        self._logged_at = time.monotonic()
+
+    def update(self, task_id: Any, **changes: Any) -> None:
+        super().update(task_id, **changes)
+        now = time.monotonic()
+        if self._plain and now - self._logged_at >= LOG_EVERY:
+            self._logged_at = now
+            with self._lock:
+                task = self._tasks[task_id]
+            self.console.print(self.make_tasks_table([task]), soft_wrap=True)
+
+
 def progress_bar(label: str, *, steps: bool = False) -> Progress:
     """A transient progress bar on stderr: ``label``, bar, done/total, time left.
 
     ``steps=True`` shows each task's changing description after ``label`` instead.
+    Where stderr is not a terminal it writes a plain line every :data:`LOG_EVERY` s.
     """
     text = escape(label).replace("{", "{{").replace("}", "}}")  # literal, not a template
     if steps:
         text += " · {task.description}"
-    return Progress(TextColumn(text), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err_console, transient=True)
+    return LoggedProgress(TextColumn(text), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), console=err_console, transient=True)
 
 
 # --- Options, checked at the door -----------------------------------------------

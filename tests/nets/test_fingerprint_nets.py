@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from inpaintbench.nets.common import INITS
 from inpaintbench.nets.fingerprints import baseline_resnet, cvxtz_unet, fpd_m_net, u_finger
 from inpaintbench.nets.registry import arch_class, arch_names, build_arch
 
@@ -138,3 +139,52 @@ def test_unknown_option_is_an_option_error():
 
     with pytest.raises(OptionError, match="u-finger"):
         build_arch("u-finger", dropout=0.5)
+    with pytest.raises(OptionError, match="init must be one of torch, keras"):
+        build_arch("cvxtz-unet", init="tensorflow")
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("init", INITS)
+def test_every_initialisation_builds_and_is_seeded(name, init):
+    torch.manual_seed(7)
+    a = build_arch(name, width=0.25, init=init)
+    torch.manual_seed(7)
+    b = build_arch(name, width=0.25, init=init)
+    for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.equal(pa, pb)
+
+
+def test_framework_initialisations_follow_their_formulas():
+    net = build_arch("cvxtz-unet", width=0.5, init="keras")
+    conv = net.down[1][0]  # 16 → 32 channels, 3×3
+    fan_in, fan_out = 16 * 9, 32 * 9
+    assert conv.weight.abs().max() <= (6 / (fan_in + fan_out)) ** 0.5
+    glorot_std = (2 / (fan_in + fan_out)) ** 0.5
+    assert float(conv.weight.detach().std()) == pytest.approx(glorot_std, rel=0.1)
+    assert torch.count_nonzero(conv.bias) == 0
+    net = build_arch("baseline-resnet", width=1.0, init="chainer")
+    conv = net.encoder[3]  # 32 → 64, 3×3
+    assert float(conv.weight.detach().std()) == pytest.approx((1 / (32 * 9)) ** 0.5, rel=0.05)
+    net = build_arch("u-finger", width=1.0, init="caffe")
+    assert net.up3.weight.abs().max() <= (3 / (64 * 16)) ** 0.5  # Caffe: deconv fan-in = out·k²
+    assert float(net.up3.weight.detach().std()) == pytest.approx((1 / (64 * 16)) ** 0.5, rel=0.05)
+
+
+def test_plain_unet_keeps_its_signal_under_the_keras_initialisation():
+    """Why the option exists: PyTorch's default all but silences the BN-free U-Net."""
+    x = torch.rand(2, 3, 64, 64)
+    spread = {}
+    for init in ("torch", "keras"):
+        torch.manual_seed(0)
+        net = build_arch("cvxtz-unet", width=0.5, init=init).eval()
+        with torch.no_grad():
+            spread[init] = float(net(x).std())
+    assert spread["keras"] > 5 * spread["torch"]
+
+
+def test_u_finger_caffe_residual_starts_small():
+    torch.manual_seed(0)
+    net = build_arch("u-finger", width=0.5, init="caffe").train()
+    x = torch.rand(8, 1, 64, 64)
+    with torch.no_grad():
+        assert float((net(x) - x).std()) < 0.1

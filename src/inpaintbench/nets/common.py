@@ -20,3 +20,47 @@ def check_input(x: torch.Tensor, in_channels: int, multiple: int, name: str,
         least = f" and at least {smallest}" if smallest > 1 else ""
         raise ValueError(f"{name}: H and W must be multiples of {multiple}{least}, got "
                          f"{height}×{width} (pad the image first)")
+
+
+#: Weight initialisations by the framework whose default they are. A published network
+#: trained with its framework's default; plain nets without batch normalisation (the
+#: U-Nets) depend on it: under PyTorch's default the activations of a deep ReLU stack
+#: shrink layer by layer (CVxTz's U-Net starts with an output std of 6e-4) and training
+#: starts slowly.
+#:
+#: - ``torch``: PyTorch's default (uniform ±sqrt(1/fan_in) weights and biases);
+#: - ``keras``: Keras's ``glorot_uniform`` (uniform ±sqrt(6/(fan_in + fan_out))), zero bias;
+#: - ``chainer``: Chainer's ``LeCunNormal`` (normal, std sqrt(1/fan_in)), zero bias;
+#: - ``caffe``: Caffe's ``xavier`` filler (uniform ±sqrt(3/fan_in), fan_in counted as Caffe
+#:   does: for a deconvolution, output channels × kernel area), zero bias.
+INITS = ("torch", "keras", "chainer", "caffe")
+
+
+def initialise(net: torch.nn.Module, scheme: str) -> None:
+    """Re-initialise every convolution of ``net`` (in place) the way ``scheme`` does.
+
+    Batch-normalisation layers keep PyTorch's (and every framework's) scale 1, shift 0.
+
+    Raises
+    ------
+    ValueError
+        For a scheme not in :data:`INITS`.
+    """
+    if scheme not in INITS:
+        raise ValueError(f"init must be one of {', '.join(INITS)}, got {scheme!r}")
+    if scheme == "torch":
+        return
+    convs = (torch.nn.Conv2d, torch.nn.ConvTranspose2d)
+    for module in net.modules():
+        if not isinstance(module, convs):
+            continue
+        weight = module.weight
+        if scheme == "keras":
+            torch.nn.init.xavier_uniform_(weight)
+        elif scheme == "chainer":
+            fan_in = torch.nn.init._calculate_correct_fan(weight, "fan_in")
+            torch.nn.init.normal_(weight, std=fan_in ** -0.5)
+        else:  # caffe: torch counts a transposed conv's fan-in as Caffe does
+            torch.nn.init.kaiming_uniform_(weight, nonlinearity="linear")
+        if module.bias is not None:
+            torch.nn.init.zeros_(module.bias)

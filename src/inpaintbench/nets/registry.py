@@ -75,5 +75,5 @@ def build_arch(name: str, **options: Any):
     cls = arch_class(name)
     try:
         return cls(**options)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise OptionError("arch", f"{name}: {exc}") from None

@@ -46,7 +46,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from inpaintbench.nets.common import check_input, scaled
+from inpaintbench.nets.common import check_input, initialise, scaled
 from inpaintbench.nets.registry import register_arch
 
 #: Channels of the first conv, the two strided convs and the residual blocks (``Model``).
@@ -59,8 +59,6 @@ OUTER_KERNEL = 9
 BN_EPS = 2e-5
 #: Parameters of the network in ``source/utils.py``.
 PUBLISHED_PARAMS = 1_673_729
-
-
 
 
 def _bn(channels: int) -> nn.BatchNorm2d:
@@ -91,6 +89,9 @@ class BaselineResNet(nn.Module):
         Factor on every layer's channel count (1.0 = the published 32-64-128 network).
     residual_blocks : int
         Number of residual blocks at the bottom (published: 5).
+    init : str
+        Weight initialisation, one of :data:`~inpaintbench.nets.common.INITS`; the
+        published code trained with Chainer's default, ``chainer``.
 
     Examples
     --------
@@ -102,7 +103,8 @@ class BaselineResNet(nn.Module):
     in_channels = 3
     multiple = 4
 
-    def __init__(self, width: float = 1.0, *, residual_blocks: int = RESIDUAL_BLOCKS) -> None:
+    def __init__(self, width: float = 1.0, *, residual_blocks: int = RESIDUAL_BLOCKS,
+                 init: str = "torch") -> None:
         super().__init__()
         c1, c2, c3 = (scaled(c, width) for c in WIDTHS)
         k, pad = OUTER_KERNEL, OUTER_KERNEL // 2
@@ -120,6 +122,7 @@ class BaselineResNet(nn.Module):
             _bn(c1), nn.ReLU(inplace=True),
             nn.Conv2d(c1, 1, k, padding=pad),
         )
+        initialise(self, init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_input(x, self.in_channels, self.multiple, "baseline-resnet")

@@ -31,7 +31,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from inpaintbench.nets.common import check_input, scaled
+from inpaintbench.nets.common import check_input, initialise, scaled
 from inpaintbench.nets.registry import register_arch
 
 #: Channels per level, from ``get_unet`` in ``code/baseline_aug.py``.
@@ -40,8 +40,6 @@ LEVEL_WIDTHS = (32, 64, 128, 256, 512)
 DROPOUT = 0.1
 #: Parameters of the published network, counted from ``get_unet``.
 PUBLISHED_PARAMS = 7_760_097
-
-
 
 
 class _DoubleConv(nn.Sequential):
@@ -64,6 +62,10 @@ class CVxTzUNet(nn.Module):
         Factor on every layer's channel count (1.0 = the published 32…512 network).
     dropout : float
         Dropout probability after every ReLU (published: 0.1).
+    init : str
+        Weight initialisation, one of :data:`~inpaintbench.nets.common.INITS`; the
+        published code trained with Keras's default, ``keras`` (glorot uniform). Under
+        PyTorch's default this net starts with near-zero activations and learns slower.
 
     Examples
     --------
@@ -75,7 +77,8 @@ class CVxTzUNet(nn.Module):
     in_channels = 3
     multiple = 16
 
-    def __init__(self, width: float = 1.0, *, dropout: float = DROPOUT) -> None:
+    def __init__(self, width: float = 1.0, *, dropout: float = DROPOUT,
+                 init: str = "torch") -> None:
         super().__init__()
         widths = [scaled(c, width) for c in LEVEL_WIDTHS]
         self.down = nn.ModuleList()
@@ -91,6 +94,7 @@ class CVxTzUNet(nn.Module):
             self.up.append(_DoubleConv(2 * c, c, dropout))
             cin = c
         self.head = nn.Conv2d(cin, 1, 1)
+        initialise(self, init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_input(x, self.in_channels, self.multiple, "cvxtz-unet")

@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from inpaintbench.nets.common import check_input, scaled
+from inpaintbench.nets.common import check_input, initialise, scaled
 from inpaintbench.nets.registry import register_arch
 
 #: Channels of the four encoder levels, from ``getFPDMNet`` in ``test.py``.
@@ -54,8 +54,6 @@ BN_EPS = 1e-3
 BN_MOMENTUM = 0.01
 #: Trainable parameters of the published network, counted from ``getFPDMNet``.
 PUBLISHED_PARAMS = 891_217
-
-
 
 
 def _cbr(cin: int, cout: int) -> nn.Sequential:
@@ -93,6 +91,9 @@ class FPDMNet(nn.Module):
     edge_pad : int
         Replicate padding added on every side before the network and cropped after it
         (published: 44); must keep ``H + 2 * edge_pad`` a multiple of 8.
+    init : str
+        Weight initialisation, one of :data:`~inpaintbench.nets.common.INITS`; the
+        published code trained with Keras's default, ``keras``.
 
     Examples
     --------
@@ -105,7 +106,7 @@ class FPDMNet(nn.Module):
     multiple = 8
 
     def __init__(self, width: float = 1.0, *, dropout: float = DROPOUT,
-                 edge_pad: int = EDGE_PAD) -> None:
+                 edge_pad: int = EDGE_PAD, init: str = "torch") -> None:
         super().__init__()
         if edge_pad < 0 or (2 * edge_pad) % self.multiple:
             raise ValueError(f"fpd-m-net: edge_pad must be ≥ 0 with 2·edge_pad a multiple of "
@@ -121,6 +122,7 @@ class FPDMNet(nn.Module):
         self.dec2 = _DenseLevel(c2 + c3, c2, dropout)
         self.dec1 = _DenseLevel(c1 + c2, c1, dropout)
         self.head = nn.Conv2d(c4 + c3 + c2 + c1, 1, 1)
+        initialise(self, init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_input(x, self.in_channels, self.multiple, "fpd-m-net")

@@ -45,7 +45,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from inpaintbench.nets.common import check_input, scaled
+from inpaintbench.nets.common import check_input, initialise, scaled
 from inpaintbench.nets.registry import register_arch
 
 #: Channels from ``deploy_denoise.prototxt``: conv0, the encoder convs, their bottleneck
@@ -63,10 +63,10 @@ DILATION = 3
 UP3_DILATION = 5
 #: The final deconvolution's kernel (``concat_reduction_fp``).
 OUT_KERNEL = 5
+#: The published net's input and residual scale (grey levels).
+GREY_LEVELS = 255
 #: Parameters of the published network, counted from ``deploy_denoise.prototxt``.
 PUBLISHED_PARAMS = 1_028_961
-
-
 
 
 def _conv_bn_relu(cin: int, cout: int, stride: int) -> nn.Sequential:
@@ -99,6 +99,11 @@ class UFinger(nn.Module):
     ----------
     width : float
         Factor on every layer's channel count (1.0 = the published network).
+    init : str
+        Weight initialisation, one of :data:`~inpaintbench.nets.common.INITS`; the
+        published net trained with Caffe's ``xavier``, ``caffe`` (here with zero biases:
+        its 0.2 grey levels are 0.0008 on this net's scale, and the residual head
+        divided by 255, as the published residual is in grey levels).
 
     Examples
     --------
@@ -112,7 +117,7 @@ class UFinger(nn.Module):
     #: The smallest H or W for which every intermediate map keeps at least one pixel.
     smallest = 36
 
-    def __init__(self, width: float = 1.0) -> None:
+    def __init__(self, width: float = 1.0, *, init: str = "torch") -> None:
         super().__init__()
         c0, ce, cb, cd, cdb, cu2, cu3 = (scaled(c, width) for c in (
             CONV0_WIDTH, ENCODER_WIDTH, ENCODER_BOTTLENECK, DECODER_WIDTH,
@@ -127,6 +132,12 @@ class UFinger(nn.Module):
         self.res3 = _Bottleneck(cd, cdb)
         self.up3 = nn.ConvTranspose2d(cd, cu3, 4, stride=2, padding=1, dilation=UP3_DILATION)
         self.out = nn.ConvTranspose2d(c0 + cu3, 1, OUT_KERNEL)
+        initialise(self, init)
+        if init == "caffe":
+            # The published net predicts its residual in grey levels (0–255), this one in
+            # [0, 1]: the head starts as small, relative to the image, as the published one.
+            with torch.no_grad():
+                self.out.weight.mul_(1 / GREY_LEVELS)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         check_input(x, self.in_channels, self.multiple, "u-finger", self.smallest)
