@@ -12,6 +12,7 @@ difficulty class, and their false positives: the share of pixels flagged on the
 frames that show no caption, pooled over the set (``FP‰``, per mille). Run:
 
     python benchmarks/bench_methods_captions.py [--data SET] [--photos 6] [--max-clips 3] [--seed 0]
+        [--frame-size 128]
 
 ``--data`` names a set to reuse, or where to build one and keep it.
 
@@ -42,19 +43,19 @@ from inpaintbench.io.media import read_video
 from inpaintbench.methods.captions.detect import detection_scores
 from inpaintbench.methods.registry import available, create
 from inpaintbench.scoring.metrics import frame_metrics
-from inpaintbench.tracks import Track
+from inpaintbench.tracks import CLIP_SIZE, CLIP_SIZES, Track
 
 METRICS = ("mse", "psnr", "dssim")
 HIGHER_IS_BETTER = {"mse": False, "psnr": True, "dssim": False}
 
 
-def build_set(out: Path, photos: int, max_clips: int, seed: int) -> None:
+def build_set(out: Path, photos: int, max_clips: int, seed: int, frame_size: int) -> None:
     """A lossy captions set from the built-in sources: every video, ``photos`` photographs."""
     found = default_sources()
     videos = [s for s in found if s.kind == "video"]
     chosen = videos + [s for s in found if s.kind == "photo"][:photos]
     config = CaptionsBuildConfig(seed=seed, max_clips_per_video=max_clips,
-                                 split=(1.0, 0.0, 0.0))
+                                 split=(1.0, 0.0, 0.0), frame_size=frame_size)
     build_captions(chosen, out, config)
 
 
@@ -78,6 +79,8 @@ def main() -> None:
     parser.add_argument("--max-clips", type=int, default=3, help="clips per video at most")
     parser.add_argument("--seed", type=int, default=0, help="seed of the built set")
     parser.add_argument("--methods", nargs="*", help="captions methods (default: all)")
+    parser.add_argument("--frame-size", type=int, default=CLIP_SIZE, choices=CLIP_SIZES,
+                        help="the clips' side: 128 as the release, 256 as the book")
     args = parser.parse_args()
     cv2.setNumThreads(1)  # what the runner gives each worker: one core
     names = args.methods or [m.name for m in available(Track.CAPTIONS)]
@@ -86,7 +89,7 @@ def main() -> None:
         data = args.data or Path(tmp) / "set"
         if not (data / METADATA_JSON).is_file():
             start = time.perf_counter()
-            build_set(data, args.photos, args.max_clips, args.seed)
+            build_set(data, args.photos, args.max_clips, args.seed, args.frame_size)
             print(f"built {data} in {time.perf_counter() - start:.0f} s")
         scores = {name: {m: [] for m in (*METRICS, "seconds", "exact")} for name in names}
         ious = {name: {d: [] for d in DIFFICULTIES} for name in names}

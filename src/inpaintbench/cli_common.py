@@ -128,7 +128,7 @@ def choice(option: str, choices: Sequence[str] | Callable[[], Sequence[str]]
     def check(value: Any) -> Any:
         allowed = choices() if callable(choices) else choices
         if value is not None and value not in allowed:
-            raise typer.BadParameter(f"{value!r} is not one of {', '.join(allowed)}",
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(str, allowed))}",
                                      param_hint=option)
         return value
     return check

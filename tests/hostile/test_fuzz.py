@@ -110,7 +110,7 @@ def test_maskdata_and_joints(tmp_path: Path) -> None:
 def test_set_metadata(tmp_path: Path) -> None:
     from inpaintbench.data.metadata import read_captions_metadata, read_fingerprints_metadata
 
-    captions = {"frames": 125, "clips": {"c": {
+    captions = {"frames": 125, "width": 128, "height": 128, "clips": {"c": {
         "split": "test", "coverage": 0.1, "per_frame_coverage": [0.1, 0.0],
         "difficulty": ["easy"], "events": [{"text": "hi"}]}}}
     prints = {"images": {"p": {

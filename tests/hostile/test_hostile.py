@@ -401,6 +401,7 @@ def _run_cases() -> list:
                                                   "mean-fill"), OK, f"{MARKUP_NAME} ("),
         case("run/markup-paths-refused", lambda c, o: run("1", c.missing(MARKUP_NAME),
                                                           o, "mean-fill"), BAD, MARKUP_NAME),
+        *_option_cases("run", humans, {"--time-budget": ("0", "-1", "nan", "soon", "1e9")}),
         *_out_cases("run", humans),
     ]
 

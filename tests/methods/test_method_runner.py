@@ -148,3 +148,89 @@ def test_an_unreadable_input_is_skipped_and_named(sets, tmp_path):
     assert (tmp_path / "pred" / "img1.png").is_file()
     result = score("humans", data / "test", tmp_path / "pred")
     assert [p.sample for p in result.problems if p.penalised] == ["img2"]
+
+
+# --- the challenge's speed ranking: clips done within a time budget ----------------------
+
+
+class _Slow:
+    """A captions method that takes ``seconds`` a clip and returns it unchanged."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def decaption(self, frames: np.ndarray) -> np.ndarray:
+        import time
+
+        time.sleep(self.seconds)
+        return frames.copy()
+
+
+@pytest.fixture()
+def slow_method(monkeypatch) -> str:
+    from inpaintbench.methods import registry
+    from inpaintbench.methods.base import MethodInfo
+
+    info = MethodInfo(name="slow-test", track=Track.CAPTIONS, kind="floor",
+                      description="sleeps a second a clip")
+    monkeypatch.setitem(registry._REGISTRY, (Track.CAPTIONS, "slow-test"),
+                        registry.Entry(info, lambda: _Slow(1.0), None))
+    return "slow-test"
+
+
+@pytest.fixture(scope="module")
+def four_clips(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("four") / "test"
+    frames = np.random.default_rng(0).integers(0, 255, (125, 32, 32, 3), np.uint8)
+    for i in range(4):
+        write_video(root / "X" / f"clip{i}.mp4", frames, lossless=True)
+        write_video(root / "Y" / f"clip{i}.mp4", frames, lossless=True)
+    return root
+
+
+def test_a_time_budget_counts_the_clips_done_in_it(four_clips, slow_method, tmp_path):
+    # a second a clip, in name order, 2.5 s: clip0 and clip1 are done in time (clip1 may
+    # miss it on a loaded machine), the next one ends after the budget (its prediction is
+    # removed), clip3 never starts
+    summary = run_method("captions", slow_method, four_clips, tmp_path / "run", workers=1,
+                         time_budget=2.5)
+    done = sorted(p.stem for p in (tmp_path / "run").glob("*.mp4"))
+    assert done in (["clip0"], ["clip0", "clip1"])
+    late = f"clip{len(done)}"
+    assert summary.problems[late] == "not finished within the 2.5 s budget"
+    assert summary.problems["clip3"] == "not reached within the 2.5 s budget"
+    assert set(summary.problems) | set(done) == {f"clip{i}" for i in range(4)}
+    assert f"{len(done)} of 4 samples within the 2.5 s budget" in summary.describe()
+    record = json.loads((tmp_path / "run" / RUN_JSON).read_text())
+    assert record["time_budget"] == 2.5 and record["in_budget"] == len(done)
+    timing = json.loads((tmp_path / "run" / TIMING_JSON).read_text())
+    assert timing["time_budget"] == 2.5 and sorted(timing["per_sample"]) == done
+    result = score("captions", four_clips, tmp_path / "run")
+    assert result.secondary["clips_in_budget"] == len(done)
+    assert result.n_penalised == 4 - len(done)  # the clips not done get the penalty
+    assert result.settings["time_budget_seconds"] == 2.5
+    # a finished budget run is not run again; an interrupted one starts over
+    again = run_method("captions", slow_method, four_clips, tmp_path / "run", workers=1,
+                       time_budget=2.5)
+    assert again.problems == summary.problems
+    record["complete"] = False
+    (tmp_path / "run" / RUN_JSON).write_text(json.dumps(record))
+    (tmp_path / "run" / "clip3.mp4").write_bytes(b"stale")
+    rerun = run_method("captions", slow_method, four_clips, tmp_path / "run", workers=1,
+                       time_budget=2.5)
+    assert {"clip2", "clip3"} <= set(rerun.problems)
+    assert not (tmp_path / "run" / "clip3.mp4").exists()
+
+
+def test_a_time_budget_stops_the_workers(sets, tmp_path):
+    # two workers, a budget too short for any clip: nothing counts, nothing half-written
+    summary = run_method("captions", "temporal-fill", sets["captions"], tmp_path / "run",
+                         workers=2, time_budget=0.01)
+    assert summary.problems and not list((tmp_path / "run").glob("*.mp4"))
+    assert not [p for p in (tmp_path / "run").iterdir() if p.name.startswith(".")
+                and p.suffix == ".mp4"]
+
+
+def test_a_bad_time_budget_is_refused(sets, tmp_path):
+    with pytest.raises(OptionError, match="time-budget"):
+        run_method("captions", "identity", sets["captions"], tmp_path / "run", time_budget=0)

@@ -110,6 +110,7 @@ def test_default_directions_are_the_correct_ones():
     assert dict(DEFAULT_DIRECTIONS) == {
         "mse": "lower", "psnr": "higher", "dssim": "lower", "ssim": "higher",
         "ssim_dr1": "higher", "wnjd": "lower", "seconds_per_clip": "lower",
+        "clips_in_budget": "higher",
     }
 
 
@@ -210,13 +211,20 @@ def test_metric_joins_the_mean_only_when_every_entry_has_it():
     assert lb.notes == ("psnr is not ranked: missing from a",)
 
 
-def test_secondary_speed_joins_when_present():
-    entries = [captions("a", 0.001, 33.0, 0.04, seconds_per_clip=9.0),
-               captions("b", 0.002, 32.0, 0.05, seconds_per_clip=1.0)]
+def test_secondary_speed_is_the_clips_done_within_the_budget():
+    """The challenge's speed ranking: clips within a fixed time; seconds are only shown."""
+    entries = [captions("a", 0.001, 33.0, 0.04, seconds_per_clip=9.0, clips_in_budget=3.0),
+               captions("b", 0.002, 32.0, 0.05, seconds_per_clip=1.0, clips_in_budget=20.0)]
     lb = build_leaderboard("captions", entries)
-    assert lb.metrics == ("mse", "psnr", "dssim", "seconds_per_clip")
-    assert lb.row("b").ranks["seconds_per_clip"] == 1.0
+    assert lb.metrics == ("mse", "psnr", "dssim", "clips_in_budget")
+    assert lb.columns == (*lb.metrics, "seconds_per_clip")
+    assert lb.row("b").ranks["clips_in_budget"] == 1.0
     assert lb.row("a").mean_rank == pytest.approx(5 / 4)
+    unbudgeted = build_leaderboard("captions", [
+        captions("a", 0.001, 33.0, 0.04, seconds_per_clip=9.0),
+        captions("b", 0.002, 32.0, 0.05, seconds_per_clip=1.0)])
+    assert unbudgeted.metrics == ("mse", "psnr", "dssim")  # no budget run: speed unranked
+    assert unbudgeted.row("b").values["seconds_per_clip"] == 1.0
 
 
 def test_fingerprints_show_ssim_dr1_without_ranking_it():
@@ -376,19 +384,22 @@ def table_text(track: str, *entries: str) -> str:
 
 # The values of every known metric's range that pass, and some that must not.
 TRACK_OF = {"mse": "captions", "psnr": "captions", "dssim": "captions", "ssim": "fingerprints",
-            "ssim_dr1": "fingerprints", "wnjd": "humans", "seconds_per_clip": "captions"}
+            "ssim_dr1": "fingerprints", "wnjd": "humans", "seconds_per_clip": "captions",
+            "clips_in_budget": "captions"}
 IN_RANGE = [("mse", "0", 0.0), ("mse", '"inf"', math.inf), ("mse", "1e999", math.inf),
             ("mse", "1" + "0" * 400, math.inf), ("psnr", "0.0", 0.0),
             ("psnr", '"inf"', math.inf), ("psnr", "Infinity", math.inf), ("dssim", "0", 0.0),
             ("dssim", "1", 1.0), ("ssim", "-1", -1.0), ("ssim", "1", 1.0),
             ("ssim_dr1", "-1.0", -1.0), ("wnjd", "0", 0.0), ("wnjd", "123.5", 123.5),
-            ("seconds_per_clip", "0", 0.0)]
+            ("seconds_per_clip", "0", 0.0), ("clips_in_budget", "0", 0.0),
+            ("clips_in_budget", "90000", 90000.0)]
 OUT_OF_RANGE = [("mse", '"nan"'), ("mse", "NaN"), ("mse", "-0.001"), ("mse", '"-inf"'),
                 ("psnr", "-1"), ("psnr", '"nan"'), ("psnr", '"-inf"'), ("dssim", "-0.1"),
                 ("dssim", "1.5"), ("dssim", '"inf"'), ("ssim", "-1.5"), ("ssim", "1.01"),
                 ("ssim", '"inf"'), ("ssim_dr1", "2"), ("ssim_dr1", '"NaN"'), ("wnjd", '"inf"'),
                 ("wnjd", "-0.1"), ("wnjd", '"nan"'), ("seconds_per_clip", '"inf"'),
-                ("seconds_per_clip", "-1"), ("seconds_per_clip", "-Infinity")]
+                ("seconds_per_clip", "-1"), ("seconds_per_clip", "-Infinity"),
+                ("clips_in_budget", "-1"), ("clips_in_budget", '"inf"')]
 NOT_A_NUMBER = ["true", "false", '"low"', '"0.1"', "[0.1]", '{"mean": 0.1}', '"Inf"']
 
 

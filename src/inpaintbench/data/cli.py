@@ -19,6 +19,7 @@ from inpaintbench.cli_common import (
     warn,
     workers_option,
 )
+from inpaintbench.tracks import CLIP_SIZE, CLIP_SIZES
 
 data_app = typer.Typer(no_args_is_help=True, help="Build and inspect the tracks' datasets.")
 humans_app = typer.Typer(no_args_is_help=True,
@@ -131,7 +132,7 @@ def humans_stats(
 
 
 captions_app = typer.Typer(no_args_is_help=True,
-                           help="Track 2: 5-second 256×256 clips with burned-in subtitles.")
+                           help="Track 2: 5-second 128×128 (or 256×256) clips with subtitles.")
 data_app.add_typer(captions_app, name="captions")
 
 
@@ -165,6 +166,9 @@ def captions_build(
         help="Only easy, medium or hard subtitles (default: a mix).")] = None,
     max_clips: Annotated[int | None, typer.Option(
         callback=positive("--max-clips"), help="At most this many clips per video.")] = None,
+    frame_size: Annotated[int, typer.Option(
+        "--frame-size", callback=choice("--frame-size", CLIP_SIZES),
+        help="The frames' side: 128 as the release, or 256 as the book says.")] = CLIP_SIZE,
     workers: Annotated[int | None, typer.Option(
         callback=workers_option, help="Processes (default: all cores).")] = None,
 ) -> None:
@@ -178,7 +182,8 @@ def captions_build(
     from inpaintbench.data.captions.stats import write_captions_statistics, write_contact_sheet
 
     config = CaptionsBuildConfig(seed=seed, lossless=lossless, keep_fraction=keep,
-                                 difficulty=difficulty, max_clips_per_video=max_clips)
+                                 difficulty=difficulty, max_clips_per_video=max_clips,
+                                 frame_size=frame_size)
     sources = user_sources(videos or [], photos or [], srts or [])
     if default or not sources:
         found = default_sources()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -110,52 +111,77 @@ def building(out: Path, config: dict[str, Any], what: str) -> Iterator[None]:
         yield
 
 
+WORKER_STOP_SECONDS = 10.0  # how long a stopped worker may take to clean up
+
+
 def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
                  workers: int, on_done: Callable[[Item, Result], None], *,
-                 start_method: str | None = None) -> None:
+                 start_method: str | None = None, deadline: float | None = None) -> list[Item]:
     """``job(item, *args)`` for every item on ``workers`` processes, ``on_done`` in the caller.
 
     At most ``2 × workers`` items are in flight, so a long queue does not pile
     up in memory; with one worker (or one item) everything runs in this process.
     ``start_method`` (``"forkserver"``, ``"spawn"``) starts the workers without
     forking this process: needed when it may hold OpenMP or OpenCV thread pools,
-    which a forked child can deadlock on.
+    which a forked child can deadlock on. With a ``deadline`` (a
+    :func:`time.monotonic` time), no item starts after it, and items still running
+    on worker processes then are stopped (in this process, the one running ends
+    first: the caller decides whether it counts). Returns the items not done, in order.
     """
     items = list(items)
+
+    def expired() -> bool:
+        return deadline is not None and time.monotonic() >= deadline
+
     if workers <= 1 or len(items) <= 1:
-        for item in items:
+        for i, item in enumerate(items):
+            if expired():
+                return items[i:]
             on_done(item, job(item, *args))
-        return
+        return []
     import multiprocessing
 
     context = multiprocessing.get_context(start_method) if start_method else None
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=_ignore_interrupts)
-    try:
-        queue = iter(items)
-        pending = {}
-        for item in queue:
-            pending[pool.submit(job, item, *args)] = item
-            if len(pending) >= 2 * workers:
-                break
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                item = pending.pop(future)
-                on_done(item, future.result())
-                following = next(queue, None)
-                if following is not None:
-                    pending[pool.submit(job, following, *args)] = following
-    except BaseException:
-        # Ctrl-C or a failed item: stop now. Waiting for the queued items, as leaving
-        # the executor normally does, would finish the whole run first; what is
-        # finished is recorded, so a rerun resumes from here.
+    done: set[int] = set()  # indices of the items done
+
+    def stop_workers() -> None:
         workers_running = list(getattr(pool, "_processes", {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         for process in workers_running:
             process.terminate()
+        for process in workers_running:  # each removes the temporary file it was writing
+            process.join(timeout=WORKER_STOP_SECONDS)
+
+    try:
+        queue = iter(enumerate(items))
+        pending = {}
+        for index, item in queue:
+            pending[pool.submit(job, item, *args)] = index
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            finished, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not finished:  # the deadline passed with items running: stop them
+                stop_workers()
+                return [item for i, item in enumerate(items) if i not in done]
+            for future in finished:
+                index = pending.pop(future)
+                on_done(items[index], future.result())
+                done.add(index)
+                following = None if expired() else next(queue, None)
+                if following is not None:
+                    pending[pool.submit(job, following[1], *args)] = following[0]
+    except BaseException:
+        # Ctrl-C or a failed item: stop now. Waiting for the queued items, as leaving
+        # the executor normally does, would finish the whole run first; what is
+        # finished is recorded, so a rerun resumes from here.
+        stop_workers()
         raise
     pool.shutdown(wait=True)
+    return [item for i, item in enumerate(items) if i not in done]
 
 
 def _ignore_interrupts() -> None:

@@ -80,7 +80,8 @@ class _Record:
 def read_captions_metadata(root: str | Path) -> dict[str, Any]:
     """A captions set's ``metadata.json``, checked: ``{"clips": {name: record}, …}``.
 
-    Each clip record needs ``split`` (train, val or test), ``coverage`` (a
+    The set's ``width`` and ``height`` are its frames' (128 or 256 a side). Each clip
+    record needs ``split`` (train, val or test), ``coverage`` (a
     fraction, or null for an imported clip without masks), ``per_frame_coverage``
     (fractions), ``difficulty`` (strings) and ``events`` (objects).
 
@@ -90,6 +91,10 @@ def read_captions_metadata(root: str | Path) -> dict[str, Any]:
         Naming the file, the clip and the field that breaks the format.
     """
     path, data = _load(Path(root), "clips", "captions")
+    for key in ("width", "height"):
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InputError(path, f'"{key}" must be the frames\' {key} in pixels, got {value!r}')
     for name, record in data["clips"].items():
         clip = _Record(path, name, record, "clip")
         clip.text("split", SPLITS)

@@ -7,6 +7,13 @@ under a temporary name, then renames it. ``timing.json`` records the seconds eac
 sample took (the scorer's speed ranking reads it) and ``run.json`` what was run.
 An interrupted run resumes: the samples with a prediction and a time are kept.
 
+With a time budget (the challenge's speed ranking for track 2: how many clips a
+method processes in a fixed time), the samples are taken in the order of their
+names, one at a time per worker, until the budget is spent; a sample finished after
+it has its prediction removed, and the samples not finished get none (the scorer's
+penalty). ``timing.json`` then records the budget, and the scorer counts the clips
+done within it.
+
 Inputs by track (the release layouts, CHALLENGE.md):
 
 - humans: ``X/<name>.png`` with white holes and ``maskdata.json`` (the method gets
@@ -243,15 +250,21 @@ class RunSummary:
     resumed: int
     seconds_per_sample: float
     problems: dict[str, str]  # sample → why it has no prediction
+    time_budget: float | None = None
 
     def describe(self) -> str:
+        done = self.samples - len(self.problems)
+        if self.time_budget is not None:
+            return (f"{done} of {self.samples} samples within the {self.time_budget:g} s "
+                    f"budget, in {self.out}; {self.seconds_per_sample:.3f} s per sample")
         skipped = f"; {len(self.problems)} unreadable input(s) skipped" if self.problems else ""
-        return (f"{self.samples - len(self.problems)} predictions in {self.out} "
+        return (f"{done} predictions in {self.out} "
                 f"({self.resumed} resumed); {self.seconds_per_sample:.3f} s per sample{skipped}")
 
 
 def run_method(track: Track | str, method: str, data: str | Path, out: str | Path, *,
                split: str | None = None, workers: int | None = None, crf: int | None = None,
+               time_budget: float | None = None,
                progress: Progress | None = None) -> RunSummary:
     """Run ``method`` over the ``split`` of ``data`` into ``out`` (see the module docstring).
 
@@ -260,6 +273,10 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
     crf : int or None
         Captions: x264 CRF of the predicted clips; None writes them lossless, so the
         scores measure the method and not our encoder.
+    time_budget : float or None
+        Seconds of wall-clock time, worker start-up included, after which no sample
+        counts. A finished budget run is not run again (its summary is returned); an
+        interrupted one starts over, since its clock cannot resume.
 
     Raises
     ------
@@ -278,6 +295,9 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
         raise OptionError("crf", f"{crf} is not an x264 CRF (0 to 51)")
     if workers is not None and workers < 1:
         raise OptionError("workers", f"must be at least 1, got {workers}")
+    if time_budget is not None and not 0 < time_budget < float("inf"):
+        raise OptionError("time-budget", f"must be a positive number of seconds, got "
+                                         f"{time_budget}")
     check_output_folder(out)
     create(track, method)  # an unknown or unavailable method fails before any work
     samples = find_samples(track, data, split)
@@ -285,6 +305,8 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
         raise InputError(data, f"holds no {track.value} input")
     description = {"track": track.value, "method": method, "data": str(data.resolve()),
                    "split": split, "crf": crf}
+    if time_budget is not None:
+        description["time_budget"] = time_budget
     previous = out / RUN_JSON
     with FolderLock(out, f"run --method {method}"):
         if previous.is_file() and {k: v for k, v in _read_record(previous).items()
@@ -294,27 +316,47 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
         if not previous.is_file() and any(p.name != LOCK_NAME for p in out.iterdir()):
             raise InputError(out, "is not empty and holds no InpaintBench run",
                              "choose an empty or new --out folder")
-        workers = max(1, workers or os.cpu_count() or 1)
-        write_json_atomic(previous, {**description, "workers": workers, "complete": False})
         timing_path = out / TIMING_JSON
         times = read_timing(timing_path) if timing_path.is_file() else {}
+        if time_budget is not None and previous.is_file():
+            record = _read_record(previous)
+            if record.get("complete"):  # its count stands: a budget run is not run twice
+                timed = list(times.values())
+                return RunSummary(out, len(samples), len(samples),
+                                  float(np.mean(timed)) if timed else 0.0,
+                                  dict(record.get("problems") or {}), time_budget)
+            for name in times:  # interrupted: its clock cannot resume, so it starts over
+                output_path(track, out, name).unlink(missing_ok=True)
+            times = {}
+        workers = max(1, workers or os.cpu_count() or 1)
+        write_json_atomic(previous, {**description, "workers": workers, "complete": False})
         times = {n: t for n, t in times.items() if output_path(track, out, n).is_file()}
         todo = [s for s in samples if s.name not in times]
         resumed = len(samples) - len(todo)
         last_write = [time.monotonic()]
 
+        budget = {} if time_budget is None else {"time_budget": time_budget}
+
         def save_times() -> None:
             write_json_atomic(timing_path, {"method": method, "track": track.value,
-                                            "workers": workers, "per_sample": dict(sorted(
-                                                times.items()))})
+                                            "workers": workers, **budget, "per_sample": dict(
+                                                sorted(times.items()))})
             last_write[0] = time.monotonic()
 
         problems: dict[str, str] = {}
+        deadline = None
+
+        def over_budget(name: str, why: str) -> None:
+            output_path(track, out, name).unlink(missing_ok=True)
+            problems[name] = f"{why} within the {time_budget:g} s budget"
 
         def finished(_chunk: list[Sample], result: dict[str, float | str]) -> None:
+            late = deadline is not None and time.monotonic() > deadline
             for name, value in result.items():
                 if isinstance(value, str):
                     problems[name] = value
+                elif late:
+                    over_budget(name, "not finished")
                 else:
                     times[name] = value
             if time.monotonic() - last_write[0] > CHUNK_SECONDS:
@@ -324,15 +366,22 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
 
         if progress:
             progress(len(times), len(samples))
-        # small chunks keep both cores busy to the end and bound the work lost to a stop
-        size = max(1, min(8, len(todo) // (4 * workers)))
+        # small chunks keep both cores busy to the end and bound the work lost to a stop;
+        # under a budget, one sample a chunk: each counts when it is done
+        size = 1 if time_budget else max(1, min(8, len(todo) // (4 * workers)))
         chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        if time_budget is not None:
+            deadline = time.monotonic() + time_budget
         # forkserver: the caller may hold OpenMP / OpenCV thread pools a fork would deadlock on
-        run_parallel(chunks, _run_chunk, (track, method, out, crf, workers > 1), workers, finished,
-                     start_method="forkserver")
+        unfinished = run_parallel(chunks, _run_chunk, (track, method, out, crf, workers > 1),
+                                  workers, finished, start_method="forkserver",
+                                  deadline=deadline)
+        for sample in (s for chunk in unfinished for s in chunk):
+            over_budget(sample.name, "not reached")
         save_times()
+        extra = {} if time_budget is None else {"in_budget": len(times)}
         write_json_atomic(previous, {**description, "workers": workers, "complete": True,
-                                     "samples": len(samples), "problems": problems})
+                                     "samples": len(samples), **extra, "problems": problems})
         timed = [times[s.name] for s in samples if s.name in times]
         return RunSummary(out, len(samples), resumed, float(np.mean(timed)) if timed else 0.0,
-                          problems)
+                          problems, time_budget)

@@ -12,7 +12,7 @@ from inpaintbench.data.humans.joints import SCORED_JOINT_NAMES
 from inpaintbench.scoring.result import TRACK_METRICS, ScoreResult
 
 # How many decimals each metric is shown with (the book prints 4, PSNR 2–4).
-DECIMALS = {"psnr": 4, "seconds_per_clip": 3, "wnjd": 4}
+DECIMALS = {"psnr": 4, "seconds_per_clip": 3, "wnjd": 4, "clips_in_budget": 0}
 PER_JOINT_DECIMALS = 2  # book Table 7 prints its per-joint WNJD with 2 decimals
 MAX_SAMPLE_ROWS = 20
 MAX_PROBLEM_ROWS = 30

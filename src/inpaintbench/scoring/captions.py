@@ -20,11 +20,14 @@ import numpy as np
 from inpaintbench.errors import BrokenReferenceError, InputError, WrongSizeError
 from inpaintbench.io.media import VIDEO_SUFFIXES, read_video
 from inpaintbench.scoring.common import (
+    TIMING_JSON,
     Progress,
     list_files,
     mean_seconds_per_sample,
     pair_predictions,
     prefetch,
+    read_time_budget,
+    read_timing,
 )
 from inpaintbench.scoring.metrics import (
     CAPTIONS_SSIM,
@@ -172,10 +175,15 @@ def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | Non
         problems += clip_problems
         if progress:
             progress(done, len(names))
-    secondary = {}
+    secondary: dict[str, float] = {}
     seconds = mean_seconds_per_sample(pred_dir, names)
     if seconds is not None:
         secondary["seconds_per_clip"] = seconds
+    timing = pred_dir / TIMING_JSON
+    budget = read_time_budget(timing) if timing.is_file() else None
+    if budget is not None:  # the challenge's speed ranking: clips done within the budget
+        done = read_timing(timing)
+        secondary["clips_in_budget"] = float(sum(n in done for n in names))
     return ScoreResult(
         track=Track.CAPTIONS,
         name=name or pred_dir.resolve().name,
@@ -190,6 +198,7 @@ def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | Non
             "ssim": settings.describe(),
             "aggregation": "per frame, mean over a clip's frames, then mean over clips",
             "penalty": {m: PENALTY[m] for m in TRACK_METRICS[Track.CAPTIONS]},
+            **({"time_budget_seconds": budget} if budget is not None else {}),
         },
         secondary=secondary,
     )

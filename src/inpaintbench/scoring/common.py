@@ -141,6 +141,27 @@ def read_timing(path: Path) -> dict[str, float]:
     return {name: float(seconds) for name, seconds in per_sample.items()}
 
 
+def read_time_budget(path: Path) -> float | None:
+    """The ``time_budget`` (seconds) a ``timing.json`` records, or None for a run without one.
+
+    Raises
+    ------
+    InputError
+        Naming the file when the budget is not a positive finite number of seconds.
+    """
+    from inpaintbench.io.atomic import read_json_file
+
+    data = read_json_file(path)
+    budget = data.get("time_budget") if isinstance(data, dict) else None
+    if budget is None:
+        return None
+    if isinstance(budget, bool) or not isinstance(budget, int | float) \
+            or not 0 < budget < float("inf"):
+        raise InputError(path, f"time_budget {budget!r} is not a number of seconds > 0",
+                         "remove the file, or rerun the method")
+    return float(budget)
+
+
 def mean_seconds_per_sample(pred_dir: Path, names: Iterable[str]) -> float | None:
     """Mean processing time of the reference samples, from ``timing.json`` if present.
 

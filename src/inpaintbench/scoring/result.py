@@ -67,7 +67,8 @@ class ScoreResult:
         How the metrics were computed (SSIM window, data range, …), so that a
         score file says what it means.
     secondary : dict
-        Secondary ranking figures when known (``wnjd``, ``seconds_per_clip``).
+        Secondary figures when known (``wnjd``; ``seconds_per_clip``, and
+        ``clips_in_budget`` for a run under a time budget).
     tables : dict
         Breakdowns too large for one figure, by name: track 1's
         ``"wnjd_per_joint"`` = ``{code: {"mean": float or None, "count": int}}``

@@ -44,7 +44,11 @@ _NUMBERS = {Track.HUMANS: 1, Track.CAPTIONS: 2, Track.FINGERPRINTS: 3}
 # --- Track 2, captions (book §3.2; challenge description, Table 1) -----------------
 CLIP_FRAMES = 125  # 5-second clips at 25 fps
 CLIP_FPS = 25
-CLIP_SIZE = 256  # frames are 256×256 RGB
+#: The release's frames are 128×128 RGB (the dataset's page, the starting kit's
+#: ``fsize = 128``, three teams' chapters); the book's organisers' chapter says 256×256.
+CLIP_SIZE = 128
+BOOK_CLIP_SIZE = 256
+CLIP_SIZES = (CLIP_SIZE, BOOK_CLIP_SIZE)
 
 # --- Track 3, fingerprints (book §4.1) -------------------------------------------
 FINGERPRINT_WIDTH = 275  # images are 275×400 (width × height, PIL order)

@@ -61,7 +61,7 @@ def test_kind_drawn_from_rng_and_small_photos_upscaled(photo):
 
 
 def test_pan_params_describe_the_frames(photo):
-    # the first and last frames are 256-pixel windows of the resized photo at the
+    # the first and last frames are frame-sized windows of the resized photo at the
     # recorded start and end centres: the metadata reproduces the clip
     from PIL import Image
 
@@ -73,7 +73,7 @@ def test_pan_params_describe_the_frames(photo):
                     mode="edge")
     for frame, centre in ((frames[0], params["start"]), (frames[-1], params["end"])):
         x, y = np.array(centre) * size - CLIP_SIZE / 2
-        expected = np.clip(np.rint(_translate(padded, x, y)), 0, 255).transpose(1, 2, 0)
+        expected = np.clip(np.rint(_translate(padded, x, y, CLIP_SIZE)), 0, 255).transpose(1, 2, 0)
         assert np.abs(frame.astype(int) - expected).max() <= 1
 
 
@@ -81,9 +81,9 @@ def test_translate_matches_integer_crops():
     rng = np.random.default_rng(0)
     image = rng.uniform(0, 255, (300, 320, 3)).astype(np.float32)
     padded = np.pad(image.transpose(2, 0, 1), ((0, 0), (2, 2), (2, 2)), mode="edge")
-    out = _translate(padded, 10.0, 20.0)
+    out = _translate(padded, 10.0, 20.0, 256)
     assert np.allclose(out, image[20:276, 10:266].transpose(2, 0, 1), atol=1e-3)
-    half = _translate(padded, 10.5, 20.0)  # a half-pixel shift lies between the two crops
+    half = _translate(padded, 10.5, 20.0, 256)  # a half-pixel shift lies between the two crops
     lo, hi = image[20:276, 10:266], image[20:276, 11:267]
     between = (np.minimum(lo, hi) - 60 <= half.transpose(1, 2, 0)).mean()
     assert between > 0.95
@@ -123,3 +123,27 @@ def test_photo_motion_clip_and_bad_input(photo):
         photo_clip(photo[..., 0], np.random.default_rng(0))
     with pytest.raises(ValueError, match="at least 16"):
         photo_clip(photo[:8, :8], np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("kind", MOTION_KINDS)
+def test_the_book_size_films_the_same_path(photo, kind):
+    """At 256×256 (the book's size) the same draws give the same camera path, twice as sharp."""
+    small, params = photo_clip(photo, np.random.default_rng(3), kind=kind, size=CLIP_SIZE)
+    large, params_large = photo_clip(photo, np.random.default_rng(3), kind=kind, size=256)
+    assert small.shape[1:3] == (128, 128) and large.shape[1:3] == (256, 256)
+    # normalised, so equal up to the rounding of the resized photo; the depth layers are
+    # measured on that photo
+    for key in set(params) - {"work_size", "layer_shares"}:
+        assert _close(params[key], params_large[key]), key
+    halved = large.reshape(CLIP_FRAMES, 128, 2, 128, 2, 3).mean(axis=(2, 4))
+    assert np.abs(halved - small).mean() < 6  # grey levels: the same picture
+
+
+def _close(a, b, tolerance: float = 2e-3) -> bool:
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float):
+        return abs(a - b) <= tolerance * max(1.0, abs(a))
+    return a == b

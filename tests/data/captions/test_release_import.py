@@ -24,7 +24,7 @@ from inpaintbench.io.media import write_video
 from inpaintbench.scoring.captions import CaptionsReference
 from inpaintbench.tracks import CLIP_FRAMES, CLIP_SIZE
 
-BOX = (slice(200, 230), slice(40, 216))  # rows, cols of a caption box
+BOX = (slice(100, 115), slice(20, 108))  # rows, cols of a caption box in a 128×128 frame
 BOX_FRAMES = slice(30, 90)
 
 
@@ -46,12 +46,13 @@ def _write_pair(folder: Path, number: int, **kwargs) -> None:
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
-    """Two training archives, a development set with three bad clips, a test set without Y."""
+    """Two training archives, a development set with three bad clips (one of the book's
+    256×256, in a release of the 128×128 clips), a test set without Y."""
     root = tmp_path_factory.mktemp("release")
     _write_pair(root / "train_1", 1)
     _write_pair(root / "train_2", 2)
     _write_pair(root / "dev", 3)
-    _write_pair(root / "dev", 4, size=128)
+    _write_pair(root / "dev", 4, size=256)
     _write_pair(root / "dev", 5, frames=60)
     (root / "dev" / "X" / "X0006.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42 not a video")
     (root / "test" / "X").mkdir(parents=True)
@@ -80,7 +81,9 @@ def test_file_lists_override_the_folders(release, tmp_path):
 
 def test_release_rules_name_the_file_and_the_rule(release):
     assert check_clip(release / "dev" / "X" / "X0003.mp4") is None
-    assert "a track-2 clip is 256×256" in check_clip(release / "dev" / "X" / "X0004.mp4")
+    assert check_clip(release / "dev" / "X" / "X0004.mp4") is None  # a size a release has
+    assert "is 256×256; a track-2 clip of this set is 128×128" in check_clip(
+        release / "dev" / "X" / "X0004.mp4", CLIP_SIZE)
     assert "a track-2 clip holds 125" in check_clip(release / "dev" / "X" / "X0005.mp4")
     assert "not a readable video" in check_clip(release / "dev" / "X" / "X0006.mp4")
 
@@ -91,7 +94,7 @@ def test_import_links_the_files_and_estimates_the_masks(release, tmp_path):
     assert summary.clips == {"train": 2, "val": 1, "test": 1}
     assert summary.without_truth == 1
     assert len(summary.skipped) == 3
-    assert any("X0004.mp4: is 128×128" in s for s in summary.skipped)
+    assert any("X0004.mp4: is 256×256" in s for s in summary.skipped)
     source = release / "train_1" / "X" / "X0001.mp4"
     placed = out / "train" / "X" / "X0001.mp4"
     assert placed.read_bytes() == source.read_bytes()
@@ -101,7 +104,9 @@ def test_import_links_the_files_and_estimates_the_masks(release, tmp_path):
     assert not (out / "test" / "Y").exists()
     assert sorted(CaptionsReference.open(out / "train").clips) == ["X0001", "X0002"]
 
-    clip = json.loads((out / METADATA_JSON).read_text())["clips"]["X0001"]
+    metadata = json.loads((out / METADATA_JSON).read_text())
+    assert (metadata["width"], metadata["height"]) == (CLIP_SIZE, CLIP_SIZE)
+    clip = metadata["clips"]["X0001"]
     mask = decode_masks(clip["events"], CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE)
     box = np.zeros((CLIP_SIZE, CLIP_SIZE), bool)
     box[BOX] = True
@@ -189,7 +194,7 @@ def test_a_clip_claiming_a_huge_frame_is_refused_undecoded(tmp_path, monkeypatch
         for packet in [*stream.encode(frame), *stream.encode()]:
             container.mux(packet)
     decoded = _watch_decoding(monkeypatch)
-    assert check_clip(path) == "is 2048×2048; a track-2 clip is 256×256"
+    assert check_clip(path) == "is 2048×2048; a track-2 clip of this set is 128×128 or 256×256"
     assert decoded == []
 
 
@@ -201,4 +206,22 @@ def test_import_skips_a_huge_clip_by_its_rule(tmp_path):
     summary = import_release(root, tmp_path / "out", workers=1)
     assert summary.clips["val"] == 1
     (skipped,) = summary.skipped
-    assert "X0002.mp4: is 2048×2048; a track-2 clip is 256×256" in skipped
+    assert "X0002.mp4: is 2048×2048; a track-2 clip of this set is 128×128" in skipped
+
+
+def test_a_release_of_the_book_size_imports_at_that_size(tmp_path):
+    root = tmp_path / "book"
+    _write_pair(root / "dev", 1, size=256)
+    _write_pair(root / "dev", 2, size=128)  # one size per set: the first clip's
+    summary = import_release(root, tmp_path / "out", workers=1)
+    assert summary.clips["val"] == 1
+    assert "X0002.mp4: is 128×128; a track-2 clip of this set is 256×256" in summary.skipped[0]
+    metadata = json.loads((tmp_path / "out" / METADATA_JSON).read_text())
+    assert (metadata["width"], metadata["height"]) == (256, 256)
+
+
+def test_a_release_without_a_clip_of_a_release_size_is_refused(tmp_path):
+    root = tmp_path / "odd"
+    _write_pair(root / "dev", 1, size=96)
+    with pytest.raises(InputError, match="holds no clip of 128×128 or 256×256 frames"):
+        import_release(root, tmp_path / "out", workers=1)

@@ -39,8 +39,9 @@ from inpaintbench.data.captions.text import (
     shipped_corpus,
 )
 from inpaintbench.errors import InputError
+from inpaintbench.tracks import CLIP_SIZE
 
-T, H, W = 125, 256, 256
+T, H, W = 125, CLIP_SIZE, CLIP_SIZE  # the release's 128×128
 
 
 def _clean(rng: np.random.Generator, n: int = T, h: int = H, w: int = W) -> np.ndarray:
@@ -420,3 +421,16 @@ def test_corpus_from_srt_and_strings():
     events = draw_events(np.random.default_rng(2), corpus=["Only this line."])
     assert {e.text for e in events} <= {"Only this line.", "Only this line. Only this line.",
                                         "- Only this line. - Only this line."}
+
+
+def test_sizes_scale_with_the_frame():
+    """The book's 256×256 frames get the release's subtitles at twice the size, same layout."""
+    for seed in range(5):
+        small = draw_events(np.random.default_rng(seed), width=128, height=128)
+        large = draw_events(np.random.default_rng(seed), width=256, height=256)
+        assert [e.lines for e in small] == [e.lines for e in large]
+        for a, b in zip(small, large, strict=True):
+            assert b.style.font_size == pytest.approx(2 * a.style.font_size, rel=0.1, abs=1)
+            assert (*b.style.margin, *b.style.box_padding) == pytest.approx(
+                (*(2 * v for v in a.style.margin), *(2 * v for v in a.style.box_padding)),
+                abs=1.5)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import cv2
 import numpy as np
 import pytest
 from skimage import data
@@ -20,9 +21,10 @@ NAMES = ("identity", "spatial-telea", "temporal-fill", "temporal-still")
 
 @pytest.fixture(scope="module")
 def panned() -> tuple[np.ndarray, np.ndarray]:
-    """A camera panning over a photo (clean) and the same with a hard subtitle burned in."""
-    photo = data.coffee()
-    clean = np.stack([photo[40:296, 20 + 2 * t:276 + 2 * t] for t in range(125)])
+    """A camera panning over a photo (clean, 128×128 as the release) and the same with a hard
+    subtitle burned in."""
+    photo = cv2.resize(data.coffee(), (300, 200), interpolation=cv2.INTER_AREA)
+    clean = np.stack([photo[20:148, 10 + t:138 + t] for t in range(125)])
     clip = burn(clean, draw_events(np.random.default_rng(1), difficulty="hard"))
     return clean, clip.frames
 
@@ -61,5 +63,5 @@ def test_temporal_fill_beats_the_floor_and_the_spatial_baseline(panned):
     mse = {name: float(frame_metrics(clean, create(Track.CAPTIONS, name).decaption(captioned))
                        ["mse"].mean())
            for name in ("identity", "spatial-telea", "temporal-fill")}
-    # measured: identity 0.042, spatial-telea 0.017, temporal-fill 0.0054
+    # measured: identity 0.026, spatial-telea 0.0090, temporal-fill 0.0024
     assert mse["temporal-fill"] < 0.5 * mse["spatial-telea"] < 0.5 * mse["identity"], mse

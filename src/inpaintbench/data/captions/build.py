@@ -10,7 +10,8 @@ Output (one folder per split, each a reference the scorer reads as it is)::
       stats.json, stats.png        the missing-part ratio over the set (book Fig. 3)
       contact_sheet.png            sample frames, captioned above clean
       train/ val/ test/
-        X/<clip>.mp4               captioned clip: H.264, 25 fps, 125 frames, 256×256
+        X/<clip>.mp4               captioned clip: H.264, 25 fps, 125 frames, 128×128
+                                   (the release's size; 256×256 with frame_size=256)
         Y/<clip>.mp4               the clean clip
 
 The build first *plans* every clip: which clips each source yields and, for each,
@@ -50,12 +51,12 @@ from inpaintbench.data.common import (
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import read_json, write_json_atomic
 from inpaintbench.io.media import write_video
-from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
+from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE, CLIP_SIZES
 
 CHALLENGE_SPLIT = (0.6, 0.2, 0.2)  # book §3.2: 60/20/20
 CHALLENGE_KEEP = 0.7  # book §3.2: the 70 % of clips with the most subtitles were kept
 MOTION_KINDS = ("pan", "zoom", "parallax", "handheld")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: frame_size (128 by default; version 1 sets were 256×256)
 
 
 
@@ -80,6 +81,9 @@ class CaptionsBuildConfig:
     clips_per_photo : int
         Moving-camera clips made from each photograph (one motion kind each).
     max_clips_per_video : int or None
+    frame_size : int
+        The frames' side: 128 as the release, or 256 as the book says. Subtitle
+        sizes, outlines, margins and box paddings scale with it.
     """
 
     seed: int = 0
@@ -90,6 +94,7 @@ class CaptionsBuildConfig:
     difficulty: str | None = None
     clips_per_photo: int = 2
     max_clips_per_video: int | None = None
+    frame_size: int = CLIP_SIZE
 
     def __post_init__(self) -> None:
         check_fractions(self.split)
@@ -97,6 +102,8 @@ class CaptionsBuildConfig:
             raise ValueError(f"keep_fraction must be in (0, 1], got {self.keep_fraction}")
         if self.difficulty not in (None, "easy", "medium", "hard"):
             raise ValueError(f"difficulty must be easy, medium or hard, got {self.difficulty!r}")
+        if self.frame_size not in CLIP_SIZES:
+            raise ValueError(f"frame_size must be one of {CLIP_SIZES}, got {self.frame_size}")
         if not 1 <= self.clips_per_photo <= len(MOTION_KINDS):
             raise ValueError(f"clips_per_photo must be 1 to {len(MOTION_KINDS)}")
 
@@ -192,15 +199,15 @@ def _draw(name: str, config: CaptionsBuildConfig, srt: Path | None = None,
     from inpaintbench.data.captions.subtitles import draw_events, events_from_srt
 
     rng = clip_rng(config.seed, name)
+    side = config.frame_size
     if srt is None:
         events = draw_events(rng, difficulty=config.difficulty, n_frames=CLIP_FRAMES,
-                             width=CLIP_SIZE, height=CLIP_SIZE)
+                             width=side, height=side)
     else:
         events = events_from_srt(srt, start_s, start_s + CLIP_SECONDS, rng=rng,
-                                 difficulty=config.difficulty, width=CLIP_SIZE,
-                                 height=CLIP_SIZE)
-    events_json = tuple(events_footprints(events, CLIP_SIZE, CLIP_SIZE))
-    masks = decode_masks(list(events_json), CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE)
+                                 difficulty=config.difficulty, width=side, height=side)
+    events_json = tuple(events_footprints(events, side, side))
+    masks = decode_masks(list(events_json), CLIP_FRAMES, side, side)
     return events_json, float(masks.mean())
 
 
@@ -257,7 +264,8 @@ def _source_frames(plan: SourcePlan, config: CaptionsBuildConfig
 
     wanted = {c.index: c for c in plan.clips}
     if plan.source.kind == "video":
-        for clip in cut_clips(plan.source.path, max_clips=max(wanted) + 1):
+        for clip in cut_clips(plan.source.path, max_clips=max(wanted) + 1,
+                              size=config.frame_size):
             if clip.index in wanted:
                 yield wanted[clip.index], clip.frames, {"start": clip.start, "end": clip.end,
                                                          **clip.details}
@@ -265,7 +273,7 @@ def _source_frames(plan: SourcePlan, config: CaptionsBuildConfig
         image = plan.source.load()
         for planned in plan.clips:
             rng = clip_rng(config.seed, planned.name + "/motion")
-            frames, params = photo_clip(image, rng, kind=planned.motion)
+            frames, params = photo_clip(image, rng, kind=planned.motion, size=config.frame_size)
             yield planned, frames, {"start": 0.0, "end": CLIP_FRAMES / CLIP_FPS, **params}
 
 
@@ -392,8 +400,8 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
             write_json_atomic(out / DATASET_JSON, description)
             raise InputError(out, "no clip was made: " + "; ".join(skipped[:3]),
                              "give videos PyAV can read, at least 5 s long")
-        metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": CLIP_SIZE,
-                    "height": CLIP_SIZE, "clips": dict(sorted(clips.items()))}
+        metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": config.frame_size,
+                    "height": config.frame_size, "clips": dict(sorted(clips.items()))}
         write_json_atomic(out / METADATA_JSON, metadata, indent=None)
         counts = Counter(c["split"] for c in clips.values())
         description.update(complete=True, clips={s: counts.get(s, 0) for s in SPLITS},

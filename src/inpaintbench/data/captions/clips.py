@@ -1,4 +1,4 @@
-"""Cut any video into the challenge's track-2 clips: 5 s, 25 fps, 256×256 RGB.
+"""Cut any video into the challenge's track-2 clips: 5 s, 25 fps, 128×128 RGB (or 256×256).
 
 The book's recipe (book §3.1 "Preprocessing"; CHALLENGE.md "Track 2 — Data"):
 
@@ -8,22 +8,23 @@ The book's recipe (book §3.1 "Preprocessing"; CHALLENGE.md "Track 2 — Data"):
    at ``k / 25`` s, read from the presentation timestamps, so 10, 29.97, 60 fps and
    variable-rate videos are all resampled the same way (frames repeated or dropped,
    never blended);
-3. rescale and take the central 256×256 region;
+3. rescale and take the central square: 128×128 as the release (the dataset's page and
+   the starting kit), or 256×256 as the book's organisers' chapter says (``size=256``);
 4. split into non-overlapping 5-second clips of 125 frames; a tail shorter than a clip
    is dropped.
 
-Scaling: the book rescales the width to 256 keeping the aspect ratio, then crops the
-central 256×256 region. That gives 256 rows only when the content is at least as tall as
-it is wide; landscape content (every TV movie) would have fewer than 256 rows after it.
-So the *short* side is scaled to 256: the book's rule for portrait and square content,
+Scaling (S = 128 or 256): the book rescales the width to S keeping the aspect ratio,
+then crops the central S×S region. That gives S rows only when the content is at least as
+tall as it is wide; landscape content (every TV movie) would have fewer than S rows after
+it. So the *short* side is scaled to S: the book's rule for portrait and square content,
 and for landscape content the full height and its central square (a 16:9 frame keeps its
 central 9:9 part). The central square of the content is cropped first, then scaled to
-256×256 with an antialiased Lanczos filter (FFmpeg's ``crop`` and ``scale``), so no
+S×S with an antialiased Lanczos filter (FFmpeg's ``crop`` and ``scale``), so no
 bar pixel leaks into the frame. Non-square pixels (anamorphic DVD rips) are taken into
 account through the stream's sample aspect ratio.
 
 Videos are streamed with PyAV (threaded decoding): only the frames of the clip being
-built are held in memory, at 256×256, besides the decoder's own few source frames (its
+built are held in memory, at S×S, besides the decoder's own few source frames (its
 references and threads: about 0.4–1 GB for an 8K H.264 source). Frames up to 8K UHD
 (:data:`MAX_SOURCE_SIZE`) are accepted; a header claiming more is refused before any
 frame is decoded. The main video stream is used (FFmpeg's pick); rotation
@@ -33,8 +34,8 @@ of a video stops the cut: the complete clips before it have been yielded, then
 
 >>> for clip in cut_clips("movie.mp4", max_clips=2):  # doctest: +SKIP
 ...     print(clip.index, clip.start, clip.end, clip.frames.shape)
-0 0.0 5.0 (125, 256, 256, 3)
-1 5.0 10.0 (125, 256, 256, 3)
+0 0.0 5.0 (125, 128, 128, 3)
+1 5.0 10.0 (125, 128, 128, 3)
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ class Clip:
         The clip's number within its source, from 0.
     start, end : float
         Seconds in the source, from its first frame (``end - start`` = 5).
-    frames : ndarray, uint8 (125, 256, 256, 3)
-        RGB frames at 25 fps.
+    frames : ndarray, uint8 (125, S, S, 3)
+        RGB frames at 25 fps, S = 128 (the release) or 256.
     kind : str
         ``"video"`` (cut from a video) or ``"photo-motion"`` (made from a photograph).
     details : dict
@@ -263,10 +264,10 @@ def _sharp_edge(mean: np.ndarray, bar: slice, band: slice) -> bool:
 
 def _crop_box(box: tuple[int, int, int, int],
               sample_aspect_ratio: float) -> tuple[float, float, float, float]:
-    """The source region (left, upper, right, lower) that becomes the 256×256 frame.
+    """The source region (left, upper, right, lower) that becomes the square frame.
 
     The central square (in display units) of the content box: scaling its short side
-    to 256 and cropping the centre, in one step.
+    to the frame's and cropping the centre, in one step.
     """
     top, bottom, left, right = box
     height, width = bottom - top, right - left
@@ -472,7 +473,8 @@ def _frames_from(path: Path, origin: float, start: float,
 
 
 def cut_clips(path: str | Path, *, max_clips: int | None = None, skip: int = 0,
-              letterbox: tuple[int, int, int, int] | None = None) -> Iterator[Clip]:
+              letterbox: tuple[int, int, int, int] | None = None,
+              size: int = CLIP_SIZE) -> Iterator[Clip]:
     """Cut a video into the challenge's clips (see the module docstring for the recipe).
 
     The file is opened, probed and its letterbox detected when this is called, so a bad
@@ -489,11 +491,13 @@ def cut_clips(path: str | Path, *, max_clips: int | None = None, skip: int = 0,
         starts from a seek to ``skip × 5`` s when the file allows it.
     letterbox : (top, bottom, left, right), optional
         The content box to use instead of detecting it.
+    size : int
+        The clips' side in pixels: 128 (the release) or 256 (the book).
 
     Yields
     ------
     Clip
-        ``frames`` uint8 (125, 256, 256, 3); ``details`` holds ``letterbox``,
+        ``frames`` uint8 (125, size, size, 3); ``details`` holds ``letterbox``,
         ``crop_box`` (left, upper, right, lower in source pixels), ``source_fps``,
         ``source_size`` (width, height), ``codec``, ``sample_aspect_ratio`` and
         ``source_times`` (the source time of each of the 125 frames).
@@ -523,12 +527,12 @@ def cut_clips(path: str | Path, *, max_clips: int | None = None, skip: int = 0,
     if not (0 <= top < bottom <= height and 0 <= left < right <= width):
         raise ValueError(f"letterbox {letterbox} is not a box inside {width}×{height} frames")
     return _cut(path, info, (top, bottom, left, right), (width, height), origin,
-                skip, max_clips)
+                skip, max_clips, size)
 
 
 def _cut(path: Path, info: VideoInfo, letterbox: tuple[int, int, int, int],
          size: tuple[int, int], origin: float, skip: int,
-         max_clips: int | None) -> Iterator[Clip]:
+         max_clips: int | None, side: int) -> Iterator[Clip]:
     import av
 
     if max_clips == 0:
@@ -540,10 +544,10 @@ def _cut(path: Path, info: VideoInfo, letterbox: tuple[int, int, int, int],
     step = 1 / info.fps if info.fps else 1 / CLIP_FPS
     first_k = skip * CLIP_FRAMES  # output frame numbers count from the video's start
     stop_k = None if max_clips is None else (skip + max_clips) * CLIP_FRAMES
-    frames = np.empty((CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE, 3), np.uint8)
+    frames = np.empty((CLIP_FRAMES, side, side, 3), np.uint8)
     times = np.empty(CLIP_FRAMES)
     k = first_k
-    render = _Renderer(crop, size)
+    render = _Renderer(crop, size, side)
     rendered: tuple[Any, np.ndarray | None] = (None, None)  # the last frame rendered
     clips_done = 0
 
@@ -612,7 +616,7 @@ def _cut(path: Path, info: VideoInfo, letterbox: tuple[int, int, int, int],
 
 
 class _Renderer:
-    """Decoded frames as the clip's ``uint8 (256, 256, 3)`` RGB frames.
+    """Decoded frames as the clip's ``uint8 (side, side, 3)`` RGB frames.
 
     The crop and the scaling run in FFmpeg's filters (``crop``, then ``scale`` with
     Lanczos, accurate rounding and full chroma interpolation, to RGB): several times
@@ -622,8 +626,9 @@ class _Renderer:
     size, the box is scaled with it. Formats the filters refuse go through Pillow.
     """
 
-    def __init__(self, crop: tuple[float, float, float, float], size: tuple[int, int]) -> None:
-        self.crop, self.size = crop, size
+    def __init__(self, crop: tuple[float, float, float, float], size: tuple[int, int],
+                 side: int) -> None:
+        self.crop, self.size, self.side = crop, size, side
         self._key: tuple | None = None
         self._graph = None
 
@@ -642,7 +647,7 @@ class _Renderer:
         chain = [graph.add_buffer(width=frame.width, height=frame.height, format=frame.format,
                                   time_base=frame.time_base or Fraction(1, 1000)),
                  graph.add("crop", f"{w}:{h}:{x}:{y}"),
-                 graph.add("scale", f"{CLIP_SIZE}:{CLIP_SIZE}:flags={SCALE_FLAGS}"),
+                 graph.add("scale", f"{self.side}:{self.side}:flags={SCALE_FLAGS}"),
                  graph.add("format", "rgb24"),
                  graph.add("buffersink")]
         for a, b in zip(chain, chain[1:], strict=False):
@@ -662,7 +667,7 @@ class _Renderer:
                 self._graph = None
         if self._graph is None:
             return np.asarray(frame.to_image().resize(
-                (CLIP_SIZE, CLIP_SIZE), Image.Resampling.LANCZOS,
+                (self.side, self.side), Image.Resampling.LANCZOS,
                 box=self._box(frame.width, frame.height), reducing_gap=RESIZE_REDUCING_GAP))
         self._graph.push(frame)
         return self._graph.pull().to_ndarray()

@@ -1,6 +1,7 @@
 """Moving-camera clips made from one photograph, so track 2 never lacks input.
 
-A photo becomes a 5-second, 25 fps, 256×256 clip (the track-2 clip format, book §3.1)
+A photo becomes a 5-second, 25 fps, 128×128 clip (the release's track-2 clip format; 256×256
+with ``size=256``, the book's)
 seen through a virtual camera that moves over it:
 
 ==========  ===========================================================================
@@ -17,7 +18,7 @@ handheld    a held camera: slow drift plus small shake in position, rotation and
 Every frame is one bicubic resampling of the photo: separable 4-tap filters for the
 pure translations of pan and parallax (three layers composited), Pillow's affine
 ``transform`` for zoom and handheld; a clip takes a fraction of a second. The photo is
-first resized (Lanczos) so that the camera's window is about 256 pixels wide: no
+first resized (Lanczos) so that the camera's window is about as wide as a frame: no
 aliasing while the camera moves, and a small photo is upscaled. All randomness comes
 from the ``numpy.random.Generator`` given, so a clip is reproduced from its seed, and
 the returned parameters (JSON-ready) go into the clip's metadata.
@@ -25,7 +26,7 @@ the returned parameters (JSON-ready) go into the clip's metadata.
 >>> from skimage import data
 >>> frames, params = photo_clip(data.astronaut(), np.random.default_rng(0), kind="pan")
 >>> frames.shape, frames.dtype, params["kind"]
-((125, 256, 256, 3), dtype('uint8'), 'pan')
+((125, 128, 128, 3), dtype('uint8'), 'pan')
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ PARALLAX_MAX_TILT = 0.3  # radians off horizontal for the camera's direction
 _RESAMPLE = Image.Resampling.BICUBIC
 
 
-def photo_clip(image: np.ndarray, rng: np.random.Generator, *,
-               kind: str | None = None) -> tuple[np.ndarray, dict[str, Any]]:
+def photo_clip(image: np.ndarray, rng: np.random.Generator, *, kind: str | None = None,
+               size: int = CLIP_SIZE) -> tuple[np.ndarray, dict[str, Any]]:
     """Make a moving-camera clip from one photograph.
 
     Parameters
@@ -87,10 +88,13 @@ def photo_clip(image: np.ndarray, rng: np.random.Generator, *,
         The only source of randomness: the same state gives the same clip.
     kind : {"pan", "zoom", "parallax", "handheld"}, optional
         The camera motion; drawn uniformly from ``rng`` when omitted.
+    size : int
+        The frames' side in pixels (the release's 128, or the book's 256). The same
+        ``rng`` state gives the same camera path at every size.
 
     Returns
     -------
-    frames : ndarray, uint8 (125, 256, 256, 3)
+    frames : ndarray, uint8 (125, size, size, 3)
         The clip, 5 s at 25 fps.
     params : dict
         JSON-ready: ``kind``, ``photo_size`` and ``work_size`` (width, height of the
@@ -113,7 +117,7 @@ def photo_clip(image: np.ndarray, rng: np.random.Generator, *,
         kind = MOTION_KINDS[int(rng.integers(len(MOTION_KINDS)))]
     if kind not in MOTION_KINDS:
         raise ValueError(f"unknown motion kind {kind!r}: use one of {', '.join(MOTION_KINDS)}")
-    frames, params = _MAKERS[kind](Image.fromarray(image), rng)
+    frames, params = _MAKERS[kind](Image.fromarray(image), rng, size)
     return frames, {"kind": kind, "photo_size": [image.shape[1], image.shape[0]],
                     "fps": CLIP_FPS, "ease": "smoothstep", **_jsonable(params)}
 
@@ -131,35 +135,36 @@ def _progress() -> np.ndarray:
     return _ease(np.linspace(0.0, 1.0, CLIP_FRAMES))
 
 
-def _work_image(photo: Image.Image, window_fraction: float) -> Image.Image:
+def _work_image(photo: Image.Image, window_fraction: float, size: int) -> Image.Image:
     """The photo resized so that a window of ``window_fraction`` × its short side is
-    256 pixels: the camera then samples it about 1:1."""
-    scale = CLIP_SIZE / (window_fraction * min(photo.size))
+    ``size`` pixels: the camera then samples it about 1:1."""
+    scale = size / (window_fraction * min(photo.size))
     size = (max(1, round(photo.width * scale)), max(1, round(photo.height * scale)))
     return photo.resize(size, Image.Resampling.LANCZOS)
 
 
-def _affine(centre: tuple[float, float], side: float, angle: float = 0.0) -> tuple:
-    """Pillow AFFINE data mapping the 256×256 output onto a square window of the photo.
+def _affine(centre: tuple[float, float], side: float, angle: float, size: int) -> tuple:
+    """Pillow AFFINE data mapping the ``size × size`` output onto a square window of the photo.
 
     The window has side ``side`` (photo pixels), its centre at ``centre`` and is rotated
     by ``angle`` radians; coordinates are continuous (pixel centres at +0.5).
     """
-    s = side / CLIP_SIZE
+    s = side / size
     a, b = s * math.cos(angle), -s * math.sin(angle)
     d, e = s * math.sin(angle), s * math.cos(angle)
-    half = CLIP_SIZE / 2
+    half = size / 2
     return (a, b, centre[0] - (a + b) * half, d, e, centre[1] - (d + e) * half)
 
 
-def _render(work: Image.Image, centres: np.ndarray, sides: np.ndarray,
+def _render(work: Image.Image, centres: np.ndarray, sides: np.ndarray, size: int,
             angles: np.ndarray | None = None) -> np.ndarray:
-    """One window per frame: ``uint8 (125, 256, 256, 3)``."""
-    frames = np.empty((CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE, 3), np.uint8)
+    """One window per frame: ``uint8 (125, size, size, 3)``."""
+    frames = np.empty((CLIP_FRAMES, size, size, 3), np.uint8)
     for t in range(CLIP_FRAMES):
         angle = 0.0 if angles is None else float(angles[t])
-        data = _affine((float(centres[t, 0]), float(centres[t, 1])), float(sides[t]), angle)
-        frames[t] = np.asarray(work.transform((CLIP_SIZE, CLIP_SIZE), Image.Transform.AFFINE,
+        data = _affine((float(centres[t, 0]), float(centres[t, 1])), float(sides[t]), angle,
+                       size)
+        frames[t] = np.asarray(work.transform((size, size), Image.Transform.AFFINE,
                                               data, resample=_RESAMPLE))
     return frames
 
@@ -182,11 +187,10 @@ def _cubic_weights(fraction: float) -> np.ndarray:
                      ((-1.5 * f + 2) * f + 0.5) * f, (0.5 * f - 0.5) * f * f], np.float32)
 
 
-def _translate(padded: np.ndarray, x: float, y: float) -> np.ndarray:
-    """The ``(C, 256, 256)`` window whose top-left corner is at ``(x, y)`` (continuous
+def _translate(padded: np.ndarray, x: float, y: float, size: int) -> np.ndarray:
+    """The ``(C, size, size)`` window whose top-left corner is at ``(x, y)`` (continuous
     photo coordinates), bicubic: two separable 4-tap passes, several times faster than
     a general affine resampling. ``padded`` comes from :func:`_padded`."""
-    size = CLIP_SIZE
     x0, y0 = math.floor(x), math.floor(y)
     wx, wy = _cubic_weights(x - x0), _cubic_weights(y - y0)
     # output pixel i samples photo pixel x + i: taps x0 + i - 1 ... x0 + i + 2
@@ -203,7 +207,7 @@ def _translate(padded: np.ndarray, x: float, y: float) -> np.ndarray:
 
 
 def _to_frame(planes: np.ndarray, frame: np.ndarray) -> None:
-    """Write ``float (3, 256, 256)`` planes into a ``uint8 (256, 256, 3)`` frame, rounded."""
+    """Write ``float (3, S, S)`` planes into a ``uint8 (S, S, 3)`` frame, rounded."""
     np.clip(planes, 0, 255, out=planes)
     planes += 0.5  # the cast truncates: round half up
     frame[...] = planes.transpose(1, 2, 0)
@@ -221,10 +225,11 @@ def _normalised(points: np.ndarray, work: Image.Image) -> list:
 # --- kinds -------------------------------------------------------------------------
 
 
-def _pan(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+def _pan(photo: Image.Image, rng: np.random.Generator,
+         size: int) -> tuple[np.ndarray, dict]:
     fraction = float(rng.uniform(*PAN_WINDOW))
-    work = _work_image(photo, fraction)
-    side = float(CLIP_SIZE)
+    work = _work_image(photo, fraction, size)
+    side = float(size)
     ends = np.empty((2, 2))
     moving = rng.random(2) < 0.5  # which axes move besides the long one
     moving[int(np.argmax(work.size))] = True
@@ -239,19 +244,20 @@ def _pan(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray, dict
         ends[:, axis] = lo + np.array([a, b]) * (hi - lo)
     centres = ends[0] + _progress()[:, None] * (ends[1] - ends[0])
     padded = _padded(np.asarray(work, np.float32))
-    frames = np.empty((CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE, 3), np.uint8)
+    frames = np.empty((CLIP_FRAMES, size, size, 3), np.uint8)
     for t, (x, y) in enumerate(centres - side / 2):
-        _to_frame(_translate(padded, x, y), frames[t])
+        _to_frame(_translate(padded, x, y, size), frames[t])
     return frames, {
         "work_size": list(work.size), "window": fraction,
         "start": _normalised(ends[0], work), "end": _normalised(ends[1], work)}
 
 
-def _zoom(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+def _zoom(photo: Image.Image, rng: np.random.Generator,
+          size: int) -> tuple[np.ndarray, dict]:
     wide = float(rng.uniform(*ZOOM_WIDE_WINDOW))
     ratio = float(rng.uniform(*ZOOM_RATIO))
     zoom_in = bool(rng.random() < 0.5)
-    work = _work_image(photo, wide / math.sqrt(ratio))  # 256 px at the middle of the zoom
+    work = _work_image(photo, wide / math.sqrt(ratio), size)  # size px mid-zoom
     short = min(work.size)
     sides = np.array([wide * short, wide * short / ratio])
     centres = np.empty((2, 2))
@@ -266,16 +272,17 @@ def _zoom(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray, dic
     side_t = sides[0] * (sides[1] / sides[0]) ** _progress()
     lam = (side_t - sides[0]) / (sides[1] - sides[0])
     centre_t = centres[0] + lam[:, None] * (centres[1] - centres[0])
-    return _render(work, centre_t, side_t), {
+    return _render(work, centre_t, side_t, size), {
         "work_size": list(work.size), "direction": "in" if zoom_in else "out",
         "ratio": ratio, "window_start": float(sides[0] / short),
         "window_end": float(sides[1] / short),
         "start": _normalised(centres[0], work), "end": _normalised(centres[1], work)}
 
 
-def _handheld(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
-    work = _work_image(photo, HANDHELD_WINDOW)
-    side = float(CLIP_SIZE)
+def _handheld(photo: Image.Image, rng: np.random.Generator,
+              size: int) -> tuple[np.ndarray, dict]:
+    work = _work_image(photo, HANDHELD_WINDOW, size)
+    side = float(size)
     t = np.arange(CLIP_FRAMES) / CLIP_FPS
     heading = float(rng.uniform(0, 2 * math.pi))
     drift = float(rng.uniform(*HANDHELD_DRIFT)) * side
@@ -289,7 +296,8 @@ def _handheld(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray,
         phases = rng.uniform(0, 2 * math.pi, HANDHELD_SINES)
         wobble[axis] = (amps[:, None] * np.sin(2 * math.pi * freqs[:, None] * t + phases[:, None])
                         ).sum(0)
-        shake[axis] = {"amplitude": amps.tolist(), "frequency_hz": freqs.tolist(),
+        shake[axis] = {"amplitude": (amps / unit).tolist(),  # x, y: of the window's side
+                       "frequency_hz": freqs.tolist(),
                        "phase": phases.tolist()}
     centre0 = np.array(work.size, float) / 2
     direction = np.array([math.cos(heading), math.sin(heading)])
@@ -302,14 +310,15 @@ def _handheld(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray,
     for axis in range(2):
         centres[:, axis] = np.clip(centres[:, axis], half,
                                    np.maximum(half, work.size[axis] - half))
-    return _render(work, centres, sides, angles), {
+    return _render(work, centres, sides, size, angles), {
         "work_size": list(work.size), "window": HANDHELD_WINDOW,
         "drift": drift / side, "drift_heading": heading, "shake": shake}
 
 
-def _parallax(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
-    work = _work_image(photo, PARALLAX_WINDOW)
-    side = float(CLIP_SIZE)
+def _parallax(photo: Image.Image, rng: np.random.Generator,
+              size: int) -> tuple[np.ndarray, dict]:
+    work = _work_image(photo, PARALLAX_WINDOW, size)
+    side = float(size)
     travel = float(rng.uniform(*PARALLAX_TRAVEL)) * side
     tilt = float(rng.uniform(-PARALLAX_MAX_TILT, PARALLAX_MAX_TILT))
     sign = 1.0 if rng.random() < 0.5 else -1.0
@@ -320,11 +329,11 @@ def _parallax(photo: Image.Image, rng: np.random.Generator) -> tuple[np.ndarray,
     layers, shares = _depth_layers(np.asarray(work))
     corner = (np.array(work.size, float) - side) / 2  # the window's top-left at rest
     offsets = (_progress() - 0.5)[:, None] * travel * direction  # of the nearest layer
-    frames = np.empty((CLIP_FRAMES, CLIP_SIZE, CLIP_SIZE, 3), np.uint8)
+    frames = np.empty((CLIP_FRAMES, size, size, 3), np.uint8)
     for t in range(CLIP_FRAMES):
         out = None
         for layer, speed in zip(layers, PARALLAX_SPEEDS, strict=True):
-            view = _translate(layer, *(corner + speed * offsets[t]))
+            view = _translate(layer, *(corner + speed * offsets[t]), size)
             if out is None:  # the far layer: opaque, no alpha channel
                 out = view
             else:  # premultiplied "over" (clipped: cubic sampling overshoots at edges)
@@ -431,9 +440,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def photo_motion_clip(image: np.ndarray, rng: np.random.Generator, *, source: str,
-                      index: int = 0, kind: str | None = None) -> Clip:
+                      index: int = 0, kind: str | None = None,
+                      size: int = CLIP_SIZE) -> Clip:
     """:func:`photo_clip` as a :class:`~inpaintbench.data.captions.clips.Clip` of kind
     ``"photo-motion"`` (``start`` 0, ``end`` 5 s; ``details`` the motion parameters)."""
-    frames, params = photo_clip(image, rng, kind=kind)
+    frames, params = photo_clip(image, rng, kind=kind, size=size)
     return Clip(source=source, index=index, start=0.0, end=CLIP_SECONDS, frames=frames,
                 kind="photo-motion", details=params)

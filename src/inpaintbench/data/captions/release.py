@@ -1,7 +1,8 @@
 """Import the official ChaLearn track-2 release as it is, into the layout our tools read.
 
 The release (CHALLENGE.md Track 2) is pairs of H.264 MP4 clips, ``X/<clip>.mp4``
-captioned and ``Y/<clip>.mp4`` clean, 125 frames of 256×256 at 25 fps, in one
+captioned and ``Y/<clip>.mp4`` clean, 125 frames of 128×128 at 25 fps (the book says
+256×256; both are accepted, one size per set: the first readable clip's), in one
 folder per archive (seven training archives, a development set, a test set) with
 file lists per split. :func:`find_release` accepts every arrangement of that:
 
@@ -19,7 +20,7 @@ name with its leading ``X`` turned into ``Y`` (``X00042.mp4`` and ``Y00042.mp4``
 A test archive without ``Y/`` imports without ground truth.
 
 :func:`import_release` checks each clip against the release's rules (decodable,
-at least 125 frames, 256×256, 25 fps; a clip breaking one is skipped with the
+at least 125 frames, the set's size, 25 fps; a clip breaking one is skipped with the
 rule named), hard-links (or copies) the files unchanged into
 ``OUT/<split>/X,Y/<clip>.mp4``, and writes the ``metadata.json`` and
 ``dataset.json`` of a built set. The release has no caption masks we can read, so
@@ -54,7 +55,7 @@ from inpaintbench.data.common import (
 from inpaintbench.errors import InputError
 from inpaintbench.io.atomic import atomic_path, read_json, write_json_atomic
 from inpaintbench.io.media import decoder_guard, read_video
-from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
+from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZES
 
 # The participants' recipe for a pair's caption mask (CHALLENGE.md, Track 2).
 MASK_THRESHOLD = 0.21  # on |X − Y| in [0, 1], any channel
@@ -155,8 +156,26 @@ def find_release(root: str | Path, *, split: str | None = None) -> list[ReleaseC
     return clips
 
 
-def check_clip(path: Path) -> str | None:
-    """The first release rule ``path`` breaks, or None: decodable, 256×256, 25 fps, ≥125 frames.
+def _sizes_text(sizes: tuple[int, ...]) -> str:
+    return " or ".join(f"{s}×{s}" for s in sizes)
+
+
+def clip_side(path: Path) -> int | None:
+    """The side of a clip's square frames when it is a size a release has, from its header."""
+    import av
+
+    try:
+        with av.open(str(path), options=decoder_guard(max(CLIP_SIZES) ** 2)) as container:
+            stream = container.streams.video[0]
+            width, height = stream.codec_context.width, stream.codec_context.height
+    except (av.FFmpegError, OSError, ValueError, IndexError):
+        return None
+    return width if width == height and width in CLIP_SIZES else None
+
+
+def check_clip(path: Path, side: int | None = None) -> str | None:
+    """The first release rule ``path`` breaks, or None: decodable, ``side``×``side`` (128 or
+    256 when None), 25 fps, ≥125 frames.
 
     The size comes from the header, before any frame is decoded; FFmpeg is told to
     refuse frames far larger (:func:`~inpaintbench.io.media.decoder_guard`), also
@@ -164,15 +183,17 @@ def check_clip(path: Path) -> str | None:
     """
     import av
 
-    guard = decoder_guard(CLIP_SIZE * CLIP_SIZE)
+    sides = CLIP_SIZES if side is None else (side,)
+    guard = decoder_guard(max(sides) ** 2)
     try:
         with av.open(str(path), options=guard) as container:
             if not container.streams.video:
                 return "holds no video stream"
             stream = container.streams.video[0]
             size = (stream.codec_context.width, stream.codec_context.height)
-            if size != (CLIP_SIZE, CLIP_SIZE):
-                return f"is {size[0]}×{size[1]}; a track-2 clip is {CLIP_SIZE}×{CLIP_SIZE}"
+            if size[0] != size[1] or size[0] not in sides:
+                return (f"is {size[0]}×{size[1]}; a track-2 clip of this set is "
+                        f"{_sizes_text(sides)}")
             rate = stream.average_rate or stream.guessed_rate
             stream.codec_context.options = guard
             frames = stream.frames or sum(1 for _ in container.decode(stream))
@@ -229,16 +250,17 @@ def _place(source: Path, target: Path, link: bool) -> None:
         shutil.copyfile(source, tmp)
 
 
-def import_clip(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[str, Any]:
+def import_clip(clip: ReleaseClip, out: Path, link: bool, masks: bool,
+                side: int) -> dict[str, Any]:
     """Check, place and (optionally) estimate the mask of one clip; its part record."""
     for path in (clip.x, clip.y):
-        problem = path and check_clip(path)
+        problem = path and check_clip(path, side)
         if problem:
             return {"name": clip.name, "problem": f"{path}: {problem}"}
     record: dict[str, Any] = {"name": clip.name, "problem": None}
     if masks and clip.y is not None:
         try:
-            release_size = (CLIP_SIZE, CLIP_SIZE)
+            release_size = (side, side)
             mask = estimated_mask(
                 read_video(clip.x, max_frames=CLIP_FRAMES, expect_size=release_size),
                 read_video(clip.y, max_frames=CLIP_FRAMES, expect_size=release_size))
@@ -253,8 +275,8 @@ def import_clip(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[s
     return record
 
 
-def _run(clip: ReleaseClip, out: Path, link: bool, masks: bool) -> dict[str, Any]:
-    record = import_clip(clip, out, link, masks)
+def _run(clip: ReleaseClip, out: Path, link: bool, masks: bool, side: int) -> dict[str, Any]:
+    record = import_clip(clip, out, link, masks, side)
     write_json_atomic(part_path(out, clip.name), record, indent=None)
     return record
 
@@ -288,6 +310,11 @@ def import_release(root: str | Path, out: str | Path, *, split: str | None = Non
     """
     root, out = Path(root), Path(out)
     clips = find_release(root, split=split)
+    # one size per set: the first clip whose header has a release's size sets it
+    side = next((s for s in map(clip_side, (c.x for c in clips)) if s is not None), None)
+    if side is None:
+        raise InputError(root, f"holds no clip of {_sizes_text(CLIP_SIZES)} frames",
+                         f"a track-2 release's clips are {_sizes_text(CLIP_SIZES)}")
     config = {"format_version": RELEASE_FORMAT_VERSION, "release": str(root.resolve()),
               "split": split, "masks": masks}
     with building(out, config, "captions"):
@@ -311,7 +338,7 @@ def import_release(root: str | Path, out: str | Path, *, split: str | None = Non
 
         if progress:
             progress(len(parts), len(clips))
-        run_parallel(todo, _run, (out, link, masks), workers or os.cpu_count() or 1,
+        run_parallel(todo, _run, (out, link, masks, side), workers or os.cpu_count() or 1,
                      finished)
 
         skipped = [parts[c.name]["problem"] for c in clips if parts[c.name]["problem"]]
@@ -331,8 +358,8 @@ def import_release(root: str | Path, out: str | Path, *, split: str | None = Non
         if not entries:
             raise InputError(root, "holds no clip that passes the release's rules",
                              "; ".join(skipped[:3]))
-        metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": CLIP_SIZE,
-                    "height": CLIP_SIZE, "mask_rule": MASK_RULE if masks else None,
+        metadata = {"frames": CLIP_FRAMES, "fps": CLIP_FPS, "width": side,
+                    "height": side, "mask_rule": MASK_RULE if masks else None,
                     "clips": dict(sorted(entries.items()))}
         write_json_atomic(out / METADATA_JSON, metadata, indent=None)
         counts = Counter(c["split"] for c in entries.values())

@@ -75,7 +75,7 @@ from inpaintbench.data.captions.text import (
     sample_index,
 )
 from inpaintbench.errors import InputError
-from inpaintbench.tracks import CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
+from inpaintbench.tracks import BOOK_CLIP_SIZE, CLIP_FPS, CLIP_FRAMES, CLIP_SIZE
 
 RGB = tuple[int, int, int]
 Rect = tuple[int, int, int, int]  # (x0, y0, x1, y1), x1 and y1 exclusive
@@ -83,7 +83,7 @@ Rect = tuple[int, int, int, int]  # (x0, y0, x1, y1), x1 and y1 exclusive
 # --- the book (seed 001 §3.1–3.2; CHALLENGE.md Track 2) ------------------------------
 DIFFICULTIES = ("easy", "medium", "hard")
 MAX_OVERLAY_FRACTION = 0.5  # "up to 50 % of frames to replace"
-REFERENCE_HEIGHT = CLIP_SIZE  # sizes below are stated for the 256×256 frames
+REFERENCE_HEIGHT = BOOK_CLIP_SIZE  # sizes below are stated for 256×256 frames, scaled with it
 # --- ours: what broadcast subtitles do -----------------------------------------------
 MAX_LINES = 2  # subtitling norms: one or two lines
 MAX_SRT_LINES = 3  # a user's cue may carry three
