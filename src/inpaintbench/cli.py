@@ -217,7 +217,9 @@ def list_methods(
 
     from inpaintbench.methods.registry import entries
 
-    table = Table("track", "method", "kind", "description")
+    # one track asked for: its name is the title, and the description gets the room
+    table = Table(*(() if track else ("track",)), "method", "kind", "description",
+                  title=f"{track.value} (track {track.number})" if track else None)
     for entry in entries(track):
         info = entry.info
         description = Text(info.description)
@@ -225,7 +227,8 @@ def list_methods(
             description.append(f" ({info.reference})", style="dim")
         if entry.missing:
             description.append(f" unavailable: {entry.missing}", style="yellow")
-        table.add_row(info.track.value, info.name, info.kind, description)
+        table.add_row(*(() if track else (info.track.value,)), info.name, info.kind,
+                      description)
     console.print(table)
 
 
