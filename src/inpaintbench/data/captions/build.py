@@ -370,9 +370,11 @@ def build_captions(sources: Sequence[DefaultSource], out: str | Path,
             if progress:
                 progress(clips_done(), total)
 
-        # the longest sources first, so that no core waits on one long video at the end
+        # the longest sources first, so that no core waits on one long video at the end;
+        # forkserver: planning probed the videos with FFmpeg here, whose locks a fork
+        # could copy while held
         run_parallel(sorted(todo, key=lambda p: -len(p.clips)), _run, (out, config),
-                     workers or os.cpu_count() or 1, finished)
+                     workers or os.cpu_count() or 1, finished, start_method="forkserver")
 
         clips: dict[str, Any] = {}
         skipped = [p.problem for p in plans if p.problem]

@@ -338,8 +338,10 @@ def import_release(root: str | Path, out: str | Path, *, split: str | None = Non
 
         if progress:
             progress(len(parts), len(clips))
+        # forkserver: the clips' headers were read with FFmpeg here, whose locks a fork
+        # could copy while held (a worker then hangs)
         run_parallel(todo, _run, (out, link, masks, side), workers or os.cpu_count() or 1,
-                     finished)
+                     finished, start_method="forkserver")
 
         skipped = [parts[c.name]["problem"] for c in clips if parts[c.name]["problem"]]
         entries = {}
