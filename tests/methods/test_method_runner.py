@@ -220,6 +220,11 @@ def test_a_time_budget_counts_the_clips_done_in_it(four_clips, slow_method, tmp_
                        time_budget=2.5)
     assert {"clip2", "clip3"} <= set(rerun.problems)
     assert not (tmp_path / "run" / "clip3.mp4").exists()
+    # a run without the budget, or with another, never mixes with this one
+    for other in (None, 9.0):
+        with pytest.raises(InputError, match="another time budget"):
+            run_method("captions", slow_method, four_clips, tmp_path / "run", workers=1,
+                       time_budget=other)
 
 
 def test_a_time_budget_stops_the_workers(sets, tmp_path):

@@ -309,6 +309,9 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
         description["time_budget"] = time_budget
     previous = out / RUN_JSON
     with FolderLock(out, f"run --method {method}"):
+        if previous.is_file() and _read_record(previous).get("time_budget") != time_budget:
+            raise InputError(previous, "holds a run under another time budget (or none)",
+                             "choose another --out folder")
         if previous.is_file() and {k: v for k, v in _read_record(previous).items()
                                    if k in description} != description:
             raise InputError(previous, "holds a run of another method or dataset",
