@@ -263,13 +263,12 @@ def run(
                              crf=crf, time_budget=time_budget,
                              progress=lambda done, total: bar.update(
                                  task, completed=done, total=total))
-    late = [s for s, p in summary.problems.items() if p.endswith(" s budget")]
     for sample, problem in summary.problems.items():
-        if sample not in late:
+        if sample not in summary.over_budget:
             warn(f"skipped {sample}", problem)
-    if late:
-        warn("over budget", f"{len(late)} sample(s) not done within the budget, first "
-                            f"{late[0]}; they score the penalty")
+    if summary.over_budget:
+        warn("over budget", f"{len(summary.over_budget)} sample(s) not done within the "
+                            f"budget, first {summary.over_budget[0]}; they score the penalty")
     say(summary.describe())
 
 

@@ -203,6 +203,8 @@ def test_a_time_budget_counts_the_clips_done_in_it(four_clips, slow_method, tmp_
     assert f"{len(done)} of 4 samples within the 2.5 s budget" in summary.describe()
     record = json.loads((tmp_path / "run" / RUN_JSON).read_text())
     assert record["time_budget"] == 2.5 and record["in_budget"] == len(done)
+    assert sorted(summary.over_budget) == sorted(record["over_budget"]) == sorted(
+        summary.problems)
     timing = json.loads((tmp_path / "run" / TIMING_JSON).read_text())
     assert timing["time_budget"] == 2.5 and sorted(timing["per_sample"]) == done
     result = score("captions", four_clips, tmp_path / "run")

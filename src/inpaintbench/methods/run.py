@@ -251,6 +251,7 @@ class RunSummary:
     seconds_per_sample: float
     problems: dict[str, str]  # sample → why it has no prediction
     time_budget: float | None = None
+    over_budget: tuple[str, ...] = ()  # the samples of ``problems`` the budget left out
 
     def describe(self) -> str:
         done = self.samples - len(self.problems)
@@ -327,7 +328,8 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
                 timed = list(times.values())
                 return RunSummary(out, len(samples), len(samples),
                                   float(np.mean(timed)) if timed else 0.0,
-                                  dict(record.get("problems") or {}), time_budget)
+                                  dict(record.get("problems") or {}), time_budget,
+                                  tuple(record.get("over_budget") or ()))
             for name in times:  # interrupted: its clock cannot resume, so it starts over
                 output_path(track, out, name).unlink(missing_ok=True)
             times = {}
@@ -349,9 +351,12 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
         problems: dict[str, str] = {}
         deadline = None
 
+        late: list[str] = []
+
         def over_budget(name: str, why: str) -> None:
             output_path(track, out, name).unlink(missing_ok=True)
             problems[name] = f"{why} within the {time_budget:g} s budget"
+            late.append(name)
 
         def finished(_chunk: list[Sample], result: dict[str, float | str]) -> None:
             late = deadline is not None and time.monotonic() > deadline
@@ -382,9 +387,9 @@ def run_method(track: Track | str, method: str, data: str | Path, out: str | Pat
         for sample in (s for chunk in unfinished for s in chunk):
             over_budget(sample.name, "not reached")
         save_times()
-        extra = {} if time_budget is None else {"in_budget": len(times)}
+        extra = {} if time_budget is None else {"in_budget": len(times), "over_budget": late}
         write_json_atomic(previous, {**description, "workers": workers, "complete": True,
                                      "samples": len(samples), **extra, "problems": problems})
         timed = [times[s.name] for s in samples if s.name in times]
         return RunSummary(out, len(samples), resumed, float(np.mean(timed)) if timed else 0.0,
-                          problems, time_budget)
+                          problems, time_budget, tuple(late))
