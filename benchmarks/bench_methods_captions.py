@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -70,6 +71,94 @@ def clips(data: Path):
         yield name, clip["difficulty"][0], captioned, clean, mask
 
 
+@dataclass
+class Evaluation:
+    """Per-clip figures of every method over some clips."""
+
+    names: list[str]
+    scores: dict[str, dict[str, list[float]]]
+    ious: dict[str, dict[str, list[float]]]
+    flagged: dict[str, list[int]]  # pixels flagged, pixels seen, on uncaptioned frames
+    classes: dict[str, int]
+    frames: int = 0
+
+    def means(self) -> dict[str, dict[str, float]]:
+        return {name: {m: float(np.nanmean(v)) for m, v in s.items()}
+                for name, s in self.scores.items()}
+
+    def ranks(self) -> dict[str, float]:
+        """The challenge's ranking: the mean of the ranks on MSE, PSNR and DSSIM."""
+        means, ranks = self.means(), {name: 0.0 for name in self.names}
+        for metric in METRICS:
+            order = sorted(self.names, key=lambda n: means[n][metric],
+                           reverse=HIGHER_IS_BETTER[metric])
+            for rank, name in enumerate(order, 1):
+                ranks[name] += rank / len(METRICS)
+        return ranks
+
+
+def evaluate(sets: list[Path], methods: dict) -> Evaluation:
+    """Run every method on every clip of ``sets``, timing it and scoring it as the scorer does."""
+    names = list(methods)
+    result = Evaluation(names, {n: {m: [] for m in (*METRICS, "seconds", "exact")}
+                                for n in names},
+                        {n: {d: [] for d in DIFFICULTIES} for n in names},
+                        {n: [0, 0] for n in names}, {d: 0 for d in DIFFICULTIES})
+    for data in sets:
+        for clip, difficulty, captioned, clean, truth in clips(data):
+            result.classes[difficulty] += 1
+            result.frames += len(captioned)
+            for name, method in methods.items():
+                method.decaption(captioned[:8])  # warm-up: compiled kernels, caches
+                start = time.perf_counter()
+                out = method.decaption(captioned)
+                result.scores[name]["seconds"].append(time.perf_counter() - start)
+                per_frame = frame_metrics(clean, out)
+                exact = ~np.isfinite(per_frame["psnr"])  # MSE 0: the scorer's PSNR is inf
+                per_frame["psnr"] = per_frame["psnr"][~exact]
+                for metric, values in per_frame.items():
+                    result.scores[name][metric].append(float(np.mean(values)) if len(values)
+                                                       else np.nan)
+                result.scores[name]["exact"].append(int(exact.sum()))
+                try:
+                    found = method.detect(captioned)
+                except (AttributeError, TypeError):  # no detector, or a learned decaptioner
+                    continue
+                result.ious[name][difficulty].append(detection_scores(found, truth)["iou"])
+                free = ~truth.any(axis=(1, 2))
+                result.flagged[name][0] += int(np.count_nonzero(found[free]))
+                result.flagged[name][1] += int(found[free].size)
+            print(f"{sum(result.classes.values()):3d} {clip:28s} {difficulty:6s} done",
+                  flush=True)
+    return result
+
+
+def print_table(result: Evaluation, where: str) -> None:
+    """The ranked table: seconds per clip, frames per second, metrics, IoU by class, FP‰."""
+    means, ranks = result.means(), result.ranks()
+    clips_count = sum(result.classes.values())
+    per_clip = result.frames / max(clips_count, 1)
+    print(f"\n{clips_count} clips ({', '.join(f'{d} {n}' for d, n in result.classes.items())})"
+          f" from {where}; one core each (fps: frames per second on one core); PSNR over "
+          f"the frames not returned exactly (the scorer gives those inf), their number in "
+          f"'exact'\n")
+    header = (f"{'rank':>4}  {'method':18s} {'s/clip':>7} {'fps':>7} {'MSE':>9} {'PSNR':>7} "
+              f"{'DSSIM':>7} {'exact':>6}")
+    print(header + "   IoU " + " ".join(f"{d:>6s}" for d in DIFFICULTIES) + f" {'FP‰':>6s}")
+    for name in sorted(result.names, key=lambda n: (ranks[n], n)):
+        m = means[name]
+        fps = per_clip / m["seconds"] if m["seconds"] > 0 else float("inf")
+        row = (f"{ranks[name]:4.1f}  {name:18s} {m['seconds']:7.2f} {fps:7.1f} "
+               f"{m['mse']:9.5f} {m['psnr']:7.2f} {m['dssim']:7.4f} "
+               f"{sum(result.scores[name]['exact']):6d}")
+        found = result.ious[name]
+        row += "       " + " ".join(f"{np.mean(found[d]):6.3f}" if found[d] else f"{'—':>6s}"
+                                    for d in DIFFICULTIES)
+        hits, seen = result.flagged[name]
+        row += f" {1000 * hits / seen:6.2f}" if seen else f" {'—':>6s}"
+        print(row)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path,
@@ -82,7 +171,7 @@ def main() -> None:
     parser.add_argument("--frame-size", type=int, default=CLIP_SIZE, choices=CLIP_SIZES,
                         help="the clips' side: 128 as the release, 256 as the book")
     args = parser.parse_args()
-    cv2.setNumThreads(1)  # what the runner gives each worker: one core
+    single_threaded()
     names = args.methods or [m.name for m in available(Track.CAPTIONS)]
     methods = {name: create(Track.CAPTIONS, name) for name in names}
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,52 +180,15 @@ def main() -> None:
             start = time.perf_counter()
             build_set(data, args.photos, args.max_clips, args.seed, args.frame_size)
             print(f"built {data} in {time.perf_counter() - start:.0f} s")
-        scores = {name: {m: [] for m in (*METRICS, "seconds", "exact")} for name in names}
-        ious = {name: {d: [] for d in DIFFICULTIES} for name in names}
-        flagged = {name: [0, 0] for name in names}  # pixels flagged, pixels seen, uncaptioned
-        classes = {d: 0 for d in DIFFICULTIES}
-        for clip, difficulty, captioned, clean, truth in clips(data):
-            classes[difficulty] += 1
-            for name, method in methods.items():
-                method.decaption(captioned[:8])  # warm-up: compiled kernels, caches
-                start = time.perf_counter()
-                out = method.decaption(captioned)
-                scores[name]["seconds"].append(time.perf_counter() - start)
-                per_frame = frame_metrics(clean, out)
-                exact = ~np.isfinite(per_frame["psnr"])  # MSE 0: the scorer's PSNR is inf
-                per_frame["psnr"] = per_frame["psnr"][~exact]
-                for metric, values in per_frame.items():
-                    scores[name][metric].append(float(np.mean(values)) if len(values) else np.nan)
-                scores[name]["exact"].append(int(exact.sum()))
-                if hasattr(method, "detect"):
-                    found = method.detect(captioned)
-                    ious[name][difficulty].append(detection_scores(found, truth)["iou"])
-                    free = ~truth.any(axis=(1, 2))
-                    flagged[name][0] += int(np.count_nonzero(found[free]))
-                    flagged[name][1] += int(found[free].size)
-            print(f"{sum(classes.values()):3d} {clip:28s} {difficulty:6s} done", flush=True)
-    means = {name: {m: float(np.nanmean(v)) for m, v in s.items()} for name, s in scores.items()}
-    ranks = {name: 0.0 for name in names}
-    for metric in METRICS:
-        order = sorted(names, key=lambda n: means[n][metric], reverse=HIGHER_IS_BETTER[metric])
-        for rank, name in enumerate(order, 1):
-            ranks[name] += rank / len(METRICS)
-    print(f"\n{sum(classes.values())} clips ({', '.join(f'{d} {n}' for d, n in classes.items())})"
-          f" from {data}; one core; PSNR over the frames not returned exactly (the "
-          f"scorer gives those inf), their number in 'exact'\n")
-    header = (f"{'rank':>4}  {'method':16s} {'s/clip':>7} {'MSE':>9} {'PSNR':>7} {'DSSIM':>7} "
-              f"{'exact':>6}")
-    print(header + "   IoU " + " ".join(f"{d:>6s}" for d in DIFFICULTIES) + f" {'FP‰':>6s}")
-    for name in sorted(names, key=lambda n: (ranks[n], n)):
-        m = means[name]
-        row = (f"{ranks[name]:4.1f}  {name:16s} {m['seconds']:7.2f} {m['mse']:9.5f} "
-               f"{m['psnr']:7.2f} {m['dssim']:7.4f} {sum(scores[name]['exact']):6d}")
-        found = ious[name]
-        row += "       " + " ".join(f"{np.mean(found[d]):6.3f}" if found[d] else f"{'—':>6s}"
-                                    for d in DIFFICULTIES)
-        hits, seen = flagged[name]
-        row += f" {1000 * hits / seen:6.2f}" if seen else f" {'—':>6s}"
-        print(row)
+        print_table(evaluate([data], methods), str(data))
+
+
+def single_threaded() -> None:
+    """One OpenCV and one torch thread: what the runner gives each of its workers."""
+    import torch
+
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)
 
 
 if __name__ == "__main__":

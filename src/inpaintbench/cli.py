@@ -311,8 +311,9 @@ def train_command(
     config: Annotated[str, typer.Argument(
         help="A config file, or a shipped config's name (fingerprints/cvxtz-unet).")],
     data: Annotated[Path | None, typer.Option(
-        help="A set built by `data fingerprints build` (default: build the config's recipe "
-             "in the run folder).")] = None,
+        help="Fingerprints: a set built by `data fingerprints build`; captions: the folder "
+             "of the config's training builds, made there when missing (default: build the "
+             "config's recipe in the run folder).")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", callback=output_folder(),
         help="The run folder (default: runs/<method>).")] = None,
@@ -364,8 +365,8 @@ def export_command(
     record = export_weights(run_dir, out)
     figures = record["validation"]
     say(f"wrote {out} ({file_size_mb(out):.1f} MB): step {record['training']['steps']}, "
-        f"validation MSE {figures['mse']:.4f}, PSNR {figures['psnr']:.2f}, SSIM "
-        f"{figures['ssim']:.4f}")
+        "validation " + ", ".join(f"{name.upper()} {value:.4g}"
+                                  for name, value in figures.items()))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from inpaintbench.errors import OptionError
 
 # Modules whose import registers the built-in architectures.
-BUILTIN_MODULES = ("inpaintbench.nets.fingerprints",)
+BUILTIN_MODULES = ("inpaintbench.nets.fingerprints", "inpaintbench.nets.captions")
 
 _ARCHS: dict[str, type] = {}
 _loaded = False

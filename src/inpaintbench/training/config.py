@@ -42,10 +42,13 @@ from inpaintbench.tracks import Track
 
 CONFIG_SUFFIX = ".toml"
 AUGMENTATIONS = ("flip", "rot90", "jitter", "grey")  # see training.data.augment
-LOSSES = ("mse", "l1", "ssim-l1")  # see training.losses
+LOSSES = ("mse", "l1", "ssim-l1", "l1-grad-ssim", "patch-ae", "bce-dice")  # training.losses
+BUILDERS = ("fingerprints", "captions")
 OPTIMISERS = ("adam", "sgd")
 SCHEDULES = ("constant", "cosine", "step")
-POSTPROCESS = ("none", "stretch")  # stretch: CVxTz's min–max to 0–255 of each output
+# stretch: CVxTz's min–max to 0–255 of each output; keep-input: the track-2 winner's
+# test-time trick; temporal-fill: a caption mask drives the classical temporal fill
+POSTPROCESS = ("none", "stretch", "keep-input", "temporal-fill")
 
 
 @dataclass(frozen=True)
@@ -70,11 +73,17 @@ class ArchSection:
 
 @dataclass(frozen=True)
 class DataSection:
-    """The data recipe: which set to build (or was built) and how samples are drawn."""
+    """The data recipe: which set to build (or was built) and how samples are drawn.
+
+    ``count`` is, for fingerprints, the pairs to build; for captions, the training
+    builds (seeds ``seed`` … ``seed + count − 1``, see :mod:`.captions_data`), and
+    ``fresh`` the share of captions samples given subtitles drawn afresh at each step.
+    """
 
     builder: str = "fingerprints"
     seed: int = 0
     count: int = 6000
+    fresh: float = 0.0
     train_split: str = "train"
     val_split: str = "val"
     val_images: int = 48  # whole validation images scored at each validation
@@ -226,7 +235,13 @@ def check_config(config: TrainConfig, source: str = "<config>", *,
 
         _choice(source, "arch.name", config.arch.name, tuple(arch_names()))
     _positive(source, "arch.width", config.arch.width)
-    _choice(source, "data.builder", config.data.builder, ("fingerprints",))
+    _choice(source, "data.builder", config.data.builder, BUILDERS)
+    expected = {"fingerprints": Track.FINGERPRINTS, "captions": Track.CAPTIONS}
+    if Track.parse(config.method.track) != expected[config.data.builder]:
+        raise InputError(source, f"data.builder {config.data.builder!r} builds no "
+                                 f"{config.method.track} data")
+    if not 0 <= config.data.fresh <= 1:
+        raise InputError(source, f"data.fresh must be in [0, 1], got {config.data.fresh}")
     for key in ("count", "val_images", "crop"):
         _positive(source, f"data.{key}", getattr(config.data, key))
     _positive(source, "data.seed", config.data.seed, allow_zero=True)

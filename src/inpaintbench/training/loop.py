@@ -1,17 +1,18 @@
 """The training loop: any registered network, any config; checkpoints, exact resume, validation.
 
 :func:`train` knows nothing of any one network: it builds the config's
-architecture, draws step ``k``'s batch from a generator seeded by ``(seed, k)``
-(:meth:`~inpaintbench.training.data.PrintPairs.batch`), and sets the learning rate
+architecture, has the track's task (:mod:`.tasks`) draw step ``k``'s batch from a
+generator seeded by ``(seed, k)``, and sets the learning rate
 as a function of ``k``. The only state besides the weights is the optimiser's and
 torch's random generator (dropout), all in the checkpoint; so a run stopped at
 any checkpoint and resumed ends with the same weights as one that was not
 (on the CPU, with the same number of threads).
 
-Validation scores whole held-out images (the ``val`` split, other fingers than
-training's) with the challenge's own track-3 metric code, every
-``schedule.validate_every`` steps; the best weights by validation PSNR are kept
-for export. ``log.csv`` has a row per validation, ``curves.png`` plots it.
+Validation scores held-out data (fingerprints: whole prints of other fingers than
+training's; captions: whole frames of the ``val`` sources) with the challenge's own
+metric code, every ``schedule.validate_every`` steps; the best weights by the task's
+primary metric (PSNR; IoU for a mask network) are kept for export. ``log.csv`` has
+a row per validation, ``curves.png`` plots it.
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ from inpaintbench.training.checkpoint import (
     save_checkpoint,
 )
 from inpaintbench.training.config import TrainConfig, config_from_dict, dump_config
-from inpaintbench.training.data import DATA_DIR, PrintPairs, prepare_data
+from inpaintbench.training.data import DATA_DIR
+from inpaintbench.training.tasks import make_task, prepare
 
 CONFIG_FILE = "config.toml"
 LOG_CSV = "log.csv"
 CURVES_PNG = "curves.png"
-LOG_COLUMNS = ("step", "loss", "lr", "steps_per_s", "val_mse", "val_psnr", "val_ssim",
-               "seconds")
+LOG_COLUMNS = ("step", "loss", "lr", "steps_per_s")  # then val_<metric>…, seconds
 RUN_FILES = frozenset({CHECKPOINT, CONFIG_FILE, LOG_CSV, CURVES_PNG, DATA_DIR, LOCK_NAME})
 STEP_DECAY = 0.1  # "step" schedule: ×0.1 at 60 % and again at 85 % of the steps
 
@@ -82,20 +83,6 @@ def make_optimizer(config: TrainConfig, parameters) -> torch.optim.Optimizer:
                             weight_decay=config.optim.weight_decay)
 
 
-def validate(model: torch.nn.Module, pairs: PrintPairs, config: TrainConfig,
-             device: torch.device) -> dict[str, float]:
-    """The challenge's MSE, PSNR and SSIM (data range 2) of ``model`` on whole images."""
-    from inpaintbench.methods.inference import restore_grey
-    from inpaintbench.scoring.fingerprints import image_scores
-
-    inputs = pairs.inputs if pairs.inputs.shape[-1] == 3 else pairs.inputs[..., 0]
-    restored = restore_grey(model, inputs, postprocess=config.method.postprocess,
-                            device=device)
-    scores = [image_scores(truth, prediction)
-              for truth, prediction in zip(pairs.truths, restored, strict=True)]
-    return {m: float(np.mean([s[m] for s in scores])) for m in ("mse", "psnr", "ssim")}
-
-
 @dataclass
 class TrainResult:
     run_dir: Path
@@ -107,8 +94,9 @@ class TrainResult:
     def describe(self) -> str:
         best = self.best or {}
         metrics = best.get("metrics", {})
-        figures = (f"; best at step {best['step']}: MSE {metrics['mse']:.4f}, PSNR "
-                   f"{metrics['psnr']:.2f}, SSIM {metrics['ssim']:.4f}" if metrics else "")
+        figures = (f"; best at step {best['step']}: " + ", ".join(
+            f"{name.upper()} {value:.4g}" for name, value in metrics.items())
+            if metrics else "")
         why = {"done": "done", "budget": "stopped at the time budget (--resume goes on)",
                "steps": "stopped at --max-steps"}[self.stopped]
         return (f"{self.steps} steps in {self.seconds / 60:.1f} min ({why}){figures}; "
@@ -137,16 +125,17 @@ def _check_run_dir(run_dir: Path, config: TrainConfig, resume: bool) -> dict[str
     return None
 
 
-def _write_log(run_dir: Path, rows: list[dict[str, Any]]) -> None:
+def _write_log(run_dir: Path, rows: list[dict[str, Any]], plotted: tuple[str, str]) -> None:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, LOG_COLUMNS, lineterminator="\n")
+    columns = [*LOG_COLUMNS, *(k for k in rows[0] if k.startswith("val_")), "seconds"]
+    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     write_text_atomic(run_dir / LOG_CSV, buffer.getvalue())
-    _plot(run_dir, rows)
+    _plot(run_dir, rows, plotted)
 
 
-def _plot(run_dir: Path, rows: list[dict[str, Any]]) -> None:
+def _plot(run_dir: Path, rows: list[dict[str, Any]], plotted: tuple[str, str]) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -157,10 +146,9 @@ def _plot(run_dir: Path, rows: list[dict[str, Any]]) -> None:
     axes[0].plot(steps, [r["loss"] for r in rows])
     axes[0].set_yscale("log")
     axes[0].set_ylabel("training loss (mean since last row)")
-    axes[1].plot(steps, [r["val_psnr"] for r in rows])
-    axes[1].set_ylabel("validation PSNR (dB)")
-    axes[2].plot(steps, [r["val_ssim"] for r in rows])
-    axes[2].set_ylabel("validation SSIM (data range 2)")
+    for ax, metric in zip(axes[1:], plotted, strict=True):
+        ax.plot(steps, [r[f"val_{metric}"] for r in rows])
+        ax.set_ylabel(f"validation {metric.upper()}")
     for ax in axes:
         ax.set_xlabel("step")
     with atomic_path(run_dir / CURVES_PNG) as tmp:
@@ -194,16 +182,12 @@ class _Run:
     def elapsed(self) -> float:
         return self.seconds + time.monotonic() - self.started
 
-    def train_step(self, pairs: PrintPairs, loss_fn: Any) -> float:
+    def train_step(self, task: Any, loss_fn: Any) -> float:
         """One optimiser step on step ``self.step``'s batch; the loss."""
-        config = self.config
         for group in self.optimizer.param_groups:
-            group["lr"] = learning_rate(config, self.step)
-        x, y = pairs.batch(config.seed, self.step, config.optim.batch, config.data.crop,
-                           config.data.augment)
+            group["lr"] = learning_rate(self.config, self.step)
         self.model.train()
-        loss = loss_fn(self.model(torch.from_numpy(x).to(self.device)),
-                       torch.from_numpy(y).to(self.device))
+        loss = task.loss(self.model, self.step, loss_fn, self.device)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -214,19 +198,19 @@ class _Run:
         self.step += 1
         return value
 
-    def validate_and_log(self, val: PrintPairs, losses: list[float], rate: float) -> None:
-        """Score the validation images, keep the best weights, rewrite log.csv and curves."""
-        metrics = validate(self.model, val, self.config, self.device)
+    def validate_and_log(self, task: Any, losses: list[float], rate: float) -> None:
+        """Score the validation set, keep the best weights, rewrite log.csv and curves."""
+        metrics = task.validate(self.model, self.device)
         self.rows.append({"step": self.step, "loss": float(np.mean(losses)),
                           "lr": learning_rate(self.config, self.step - 1),
                           "steps_per_s": round(rate, 4),
                           **{f"val_{k}": v for k, v in metrics.items()},
                           "seconds": round(self.elapsed(), 1)})
-        if self.best is None or metrics["psnr"] > self.best["metrics"]["psnr"]:
+        if self.best is None or metrics[task.primary] > self.best["metrics"][task.primary]:
             self.best = {"step": self.step, "metrics": metrics,
                          "model": {k: v.detach().clone().cpu()
                                    for k, v in self.model.state_dict().items()}}
-        _write_log(self.run_dir, self.rows)
+        _write_log(self.run_dir, self.rows, task.plotted)
 
     def save(self) -> None:
         save_checkpoint(self.run_dir / CHECKPOINT, {
@@ -281,19 +265,17 @@ def train(config: TrainConfig, run_dir: str | Path, *, data: str | Path | None =
         write_text_atomic(run_dir / CONFIG_FILE, dump_config(config))
         torch.set_num_threads(threads or os.cpu_count() or 1)
         say("preparing the data")
-        root = prepare_data(config, run_dir, Path(data) if data else None, workers=workers)
+        root = prepare(config, run_dir, Path(data) if data else None, workers)
         torch.manual_seed(config.seed)
         model = build_arch(config.arch.name, width=config.arch.width, **config.arch.options)
-        say("loading the pairs into memory")
-        pairs = PrintPairs.load(root, config.data.train_split, model.in_channels)
-        val = PrintPairs.load(root, config.data.val_split, model.in_channels,
-                              limit=config.data.val_images)
+        say("loading the data into memory")
+        task = make_task(config, root, model)
         target = torch.device(device)
         model.to(target)
-        description = read_json_file(root / DATASET_JSON)
+        described = root / DATASET_JSON
+        description = read_json_file(described) if described.is_file() else {}
         record = {"data": {"root": str(root), "builder": config.data.builder,
-                           "config": description.get("config"), "pairs": len(pairs),
-                           "val_pairs": len(val)},
+                           "config": description.get("config"), **task.record()},
                   "hardware": hardware(device), "device": device}
         run = _Run(config, run_dir, model, make_optimizer(config, model.parameters()), target,
                    record)
@@ -313,13 +295,13 @@ def train(config: TrainConfig, run_dir: str | Path, *, data: str | Path | None =
             if time.monotonic() - run.started > budget:
                 stopped = "budget"
                 break
-            losses.append(run.train_step(pairs, loss_fn))
+            losses.append(run.train_step(task, loss_fn))
             rate = len(losses) / max(time.monotonic() - window_start, 1e-9)
             if progress:
                 progress(run.step, total, losses[-1], rate)
             validating = run.step % every == 0 or run.step == total
             if validating:
-                run.validate_and_log(val, losses, rate)
+                run.validate_and_log(task, losses, rate)
                 losses, window_start = [], time.monotonic()
             if validating or time.monotonic() - last_save > 60 * config.schedule.checkpoint_minutes:
                 run.save()

@@ -16,7 +16,6 @@ threads the process allows (the runner gives each worker one).
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,44 +24,15 @@ import numpy as np
 from inpaintbench.errors import InputError
 from inpaintbench.methods.base import MethodInfo
 from inpaintbench.methods.registry import register
+from inpaintbench.methods.weights import WEIGHTS_SUFFIX, load_network, packaged_weights
 from inpaintbench.tracks import Track
 
 TRACK_FOLDER = "fingerprints"
-WEIGHTS_SUFFIX = ".pt"
 
 
 def shipped_weights(name: str) -> Path | None:
     """The packaged weights file of method ``name``, or None when it is not there."""
-    path = resources.files("inpaintbench").joinpath("weights", TRACK_FOLDER,
-                                                    f"{name}{WEIGHTS_SUFFIX}")
-    return Path(str(path)) if path.is_file() else None
-
-
-def load_network(path: Path) -> tuple[Any, dict[str, Any]]:
-    """The network of a weights file, ready to run, and the file's record.
-
-    Raises
-    ------
-    InputError
-        When the file is missing, truncated, not ours, or its weights do not fit
-        its architecture (the message lists the first keys or shapes that differ).
-    """
-    from inpaintbench.nets.registry import build_arch
-    from inpaintbench.training.checkpoint import load_weights_file
-    from inpaintbench.training.config import config_from_dict
-
-    record = load_weights_file(path)
-    config = config_from_dict(record.get("config"), str(path))
-    model = build_arch(config.arch.name, width=config.arch.width, **config.arch.options)
-    state = {k: v.float() if v.is_floating_point() else v for k, v in record["state"].items()}
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
-        detail = " ".join(str(exc).split())[:300]
-        raise InputError(path, f"does not fit the {config.arch.name} architecture at width "
-                               f"{config.arch.width} ({detail})") from None
-    model.eval()
-    return model, record
+    return packaged_weights(TRACK_FOLDER, name)
 
 
 class LearnedRestorer:

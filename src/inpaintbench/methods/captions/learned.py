@@ -1,0 +1,156 @@
+"""Track-2 learned methods: networks trained here, loaded from the package, run on clips.
+
+Every config shipped under ``inpaintbench/configs/captions/`` is a method of the same
+name, its weights ``inpaintbench/weights/captions/<name>.pt`` (docs/training.md gives
+the command that makes each). Its ``method.postprocess`` says how the network is used:
+
+- ``none``: a decaptioner; every frame of the clip is produced from its window of
+  ``in_frames`` frames ``frame_stride`` apart (mirrored at the clip's ends, as the
+  winner's code pads), in batches;
+- ``keep-input``: the same, then every pixel the network moved by less than 0.01
+  keeps its input value (the track-2 winner's test-time trick);
+- ``temporal-fill``: a caption-mask network; its mask (probability > 0.5, grown by
+  :data:`MASK_GROWTH` px for the codec's halo) drives the classical temporal fill
+  (:func:`~inpaintbench.methods.captions.fill.temporal_fill`), and ``detect`` exposes it.
+
+The network is loaded on first use, in the process that uses it; torch uses the
+threads the process allows (the runner gives each worker one).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from inpaintbench.methods.base import MethodInfo
+from inpaintbench.methods.captions.detect import check_clip
+from inpaintbench.methods.registry import register
+from inpaintbench.methods.weights import WEIGHTS_SUFFIX, load_network, packaged_weights
+from inpaintbench.tracks import Track
+
+TRACK_FOLDER = "captions"
+BATCH = 16  # output frames per forward pass
+KEEP_INPUT = 0.01  # the winner's trick: |output − input| below this keeps the input
+MASK_THRESHOLD = 0.5
+MASK_GROWTH = 1  # px the learned mask is grown by before the fill
+
+
+def windows(count: int, frames: int, stride: int) -> np.ndarray:
+    """``(count, frames)`` frame indices: each frame's window, mirrored at the clip's ends."""
+    from inpaintbench.training.captions_data import window
+
+    return np.stack([window(t, frames, stride, count) for t in range(count)])
+
+
+class LearnedCaptions:
+    """A shipped captions network as a track-2 method (``decaption``; ``detect`` for masks)."""
+
+    def __init__(self, info: MethodInfo, weights: Path, postprocess: str) -> None:
+        self.info = info
+        self.weights = weights
+        self.postprocess = postprocess
+        self._model: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_model": None}
+
+    def _network(self) -> Any:
+        if self._model is None:
+            import torch
+
+            threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
+            torch.set_num_threads(threads)
+            self._model = load_network(self.weights)[0]
+        return self._model
+
+    def _outputs(self, frames: np.ndarray) -> np.ndarray:
+        """The network on every frame's window: float32 ``(T, C, H, W)``."""
+        import torch
+        import torch.nn.functional as F
+
+        model = self._network()
+        count, height, width = frames.shape[:3]
+        index = windows(count, model.in_frames, model.frame_stride)
+        clip = torch.from_numpy(np.ascontiguousarray(frames.transpose(0, 3, 1, 2)))
+        bottom, right = -height % model.multiple, -width % model.multiple
+        outputs = []
+        with torch.inference_mode():
+            for start in range(0, count, BATCH):
+                x = clip[index[start:start + BATCH]].float() / 255  # (B, T, 3, H, W)
+                if bottom or right:
+                    x = F.pad(x.flatten(0, 1), (0, right, 0, bottom), mode="replicate"
+                              ).unflatten(0, x.shape[:2])
+                outputs.append(model(x)[..., :height, :width].float())
+        return torch.cat(outputs).numpy()
+
+    def detect(self, frames: np.ndarray) -> np.ndarray:
+        """The caption mask of a clip, bool ``(T, H, W)`` (mask networks only)."""
+        import cv2
+
+        frames = check_clip(frames)
+        if self.postprocess != "temporal-fill":
+            raise TypeError(f"{self.info.name} is a decaptioner; it finds no mask")
+        logits = self._outputs(frames)[:, 0]
+        found = (logits > np.log(MASK_THRESHOLD / (1 - MASK_THRESHOLD))).astype(np.uint8)
+        kernel = np.ones((2 * MASK_GROWTH + 1,) * 2, np.uint8)
+        return np.stack([cv2.dilate(m, kernel) for m in found]).astype(bool)
+
+    def decaption(self, frames: np.ndarray) -> np.ndarray:
+        """``uint8 (T, H, W, 3)`` in and out."""
+        frames = check_clip(frames)
+        if self.postprocess == "temporal-fill":
+            from inpaintbench.methods.captions.fill import temporal_fill
+
+            return temporal_fill(frames, self.detect(frames))
+        out = self._outputs(frames).transpose(0, 2, 3, 1).clip(0, 1)
+        if self.postprocess == "keep-input":
+            same = np.abs(out - frames / 255.0).max(axis=-1, keepdims=True) < KEEP_INPUT
+            return np.where(same, frames, np.round(out * 255).astype(np.uint8))
+        return np.round(out * 255).astype(np.uint8)
+
+
+def _describe(config: Any, weights: Path | None) -> str:
+    """The config's description, with the validation figures its weights' record gives."""
+    text = config.method.description
+    if weights is None:
+        return text
+    from inpaintbench.errors import InputError
+    from inpaintbench.io.atomic import read_json_file
+
+    try:
+        record = read_json_file(weights.with_suffix(".json"))
+        figures = ", ".join(f"{k} {v:.4g}" for k, v in record["validation"].items())
+        return f"{text}; validation {figures} ({weights.name}, {record['training']['hardware']})"
+    except (InputError, KeyError, TypeError, ValueError):
+        return f"{text} ({weights.name})"
+
+
+def register_shipped() -> list[str]:
+    """Register a method for every shipped captions config; return their names."""
+    from inpaintbench.training.config import load_config, shipped_config_names
+
+    names = []
+    for shipped in shipped_config_names(TRACK_FOLDER):
+        config = load_config(shipped, check_arch=False)
+        name = config.method.name
+        weights = packaged_weights(TRACK_FOLDER, name)
+        info = MethodInfo(name=name, track=Track.CAPTIONS, kind="learned",
+                          description=_describe(config, weights),
+                          reference=config.method.reference)
+        missing = None if weights is not None else (
+            f"has no trained weights yet: `inpaintbench train {shipped}`, then `inpaintbench "
+            f"export RUN --out src/inpaintbench/weights/{TRACK_FOLDER}/{name}{WEIGHTS_SUFFIX}`")
+
+        def factory(info: MethodInfo = info, weights: Path | None = weights,
+                    postprocess: str = config.method.postprocess) -> LearnedCaptions:
+            return LearnedCaptions(info, weights, postprocess)  # type: ignore[arg-type]
+
+        register(info, missing=missing)(factory)
+        names.append(name)
+    return names
+
+
+register_shipped()
