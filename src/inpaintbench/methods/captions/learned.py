@@ -9,9 +9,10 @@ the command that makes each). Its ``method.postprocess`` says how the network is
   winner's code pads), in batches;
 - ``keep-input``: the same, then every pixel the network moved by less than 0.01
   keeps its input value (the track-2 winner's test-time trick);
-- ``temporal-fill``: a caption-mask network; its mask (probability > 0.5, grown by
-  :data:`MASK_GROWTH` px for the codec's halo) drives the classical temporal fill
-  (:func:`~inpaintbench.methods.captions.fill.temporal_fill`), and ``detect`` exposes it.
+- ``temporal-fill``: a caption-mask network; ``detect`` gives its mask (probability
+  > 0.5), which, grown by :data:`MASK_GROWTH` px for the codec's halo around the
+  text, drives the classical temporal fill
+  (:func:`~inpaintbench.methods.captions.fill.temporal_fill`).
 
 The network is loaded on first use, in the process that uses it; torch uses the
 threads the process allows (the runner gives each worker one).
@@ -45,8 +46,8 @@ def windows(count: int, frames: int, stride: int) -> np.ndarray:
     return np.stack([window(t, frames, stride, count) for t in range(count)])
 
 
-class LearnedCaptions:
-    """A shipped captions network as a track-2 method (``decaption``; ``detect`` for masks)."""
+class LearnedDecaptioner:
+    """A shipped captions network as a track-2 method: ``decaption(frames)``."""
 
     def __init__(self, info: MethodInfo, weights: Path, postprocess: str) -> None:
         self.info = info
@@ -86,30 +87,35 @@ class LearnedCaptions:
                 outputs.append(model(x)[..., :height, :width].float())
         return torch.cat(outputs).numpy()
 
-    def detect(self, frames: np.ndarray) -> np.ndarray:
-        """The caption mask of a clip, bool ``(T, H, W)`` (mask networks only)."""
-        import cv2
-
-        frames = check_clip(frames)
-        if self.postprocess != "temporal-fill":
-            raise TypeError(f"{self.info.name} is a decaptioner; it finds no mask")
-        logits = self._outputs(frames)[:, 0]
-        found = (logits > np.log(MASK_THRESHOLD / (1 - MASK_THRESHOLD))).astype(np.uint8)
-        kernel = np.ones((2 * MASK_GROWTH + 1,) * 2, np.uint8)
-        return np.stack([cv2.dilate(m, kernel) for m in found]).astype(bool)
-
     def decaption(self, frames: np.ndarray) -> np.ndarray:
         """``uint8 (T, H, W, 3)`` in and out."""
         frames = check_clip(frames)
-        if self.postprocess == "temporal-fill":
-            from inpaintbench.methods.captions.fill import temporal_fill
-
-            return temporal_fill(frames, self.detect(frames))
         out = self._outputs(frames).transpose(0, 2, 3, 1).clip(0, 1)
         if self.postprocess == "keep-input":
             same = np.abs(out - frames / 255.0).max(axis=-1, keepdims=True) < KEEP_INPUT
             return np.where(same, frames, np.round(out * 255).astype(np.uint8))
         return np.round(out * 255).astype(np.uint8)
+
+
+class LearnedDetectFill(LearnedDecaptioner):
+    """A shipped caption-mask network driving the temporal fill; ``detect`` gives its mask."""
+
+    def detect(self, frames: np.ndarray) -> np.ndarray:
+        """The caption mask of a clip, bool ``(T, H, W)``: probability above one half."""
+        logits = self._outputs(check_clip(frames))[:, 0]
+        return logits > np.log(MASK_THRESHOLD / (1 - MASK_THRESHOLD))
+
+    def decaption(self, frames: np.ndarray) -> np.ndarray:
+        """``uint8 (T, H, W, 3)`` in and out."""
+        import cv2
+
+        from inpaintbench.methods.captions.fill import temporal_fill
+
+        frames = check_clip(frames)
+        kernel = np.ones((2 * MASK_GROWTH + 1,) * 2, np.uint8)
+        grown = np.stack([cv2.dilate(m, kernel) for m in
+                          self.detect(frames).astype(np.uint8)]).astype(bool)
+        return temporal_fill(frames, grown)
 
 
 def _describe(config: Any, weights: Path | None) -> str:
@@ -145,8 +151,9 @@ def register_shipped() -> list[str]:
             f"export RUN --out src/inpaintbench/weights/{TRACK_FOLDER}/{name}{WEIGHTS_SUFFIX}`")
 
         def factory(info: MethodInfo = info, weights: Path | None = weights,
-                    postprocess: str = config.method.postprocess) -> LearnedCaptions:
-            return LearnedCaptions(info, weights, postprocess)  # type: ignore[arg-type]
+                    postprocess: str = config.method.postprocess) -> LearnedDecaptioner:
+            cls = LearnedDetectFill if postprocess == "temporal-fill" else LearnedDecaptioner
+            return cls(info, weights, postprocess)  # type: ignore[arg-type]
 
         register(info, missing=missing)(factory)
         names.append(name)
