@@ -9,7 +9,8 @@ on (they trained on the ``train`` part, seeds 11 and 12) — with seeds no train
 - seed 2019: every test photograph moved 2 ways, with other camera paths and subtitles;
 
 then runs every captions method on every clip in one run (one core, one OpenCV and one
-torch thread each, as the runner gives each worker), scores it with the challenge's
+torch thread each, as the runner gives each worker; ``--jobs`` methods at a time),
+scores it with the challenge's
 per-frame metrics, and checks the issue's goals:
 
 - ``gated-3d-unet`` ≥ ``baseline-patch-ae`` + 3 dB PSNR (2018: 33.35 vs 30.19);
@@ -29,10 +30,15 @@ import argparse
 import time
 from pathlib import Path
 
-from bench_methods_captions import METADATA_JSON, evaluate, print_table, single_threaded
+from bench_methods_captions import (
+    METADATA_JSON,
+    evaluate_parallel,
+    print_table,
+    single_threaded,
+)
 
 from inpaintbench.data.captions.build import CaptionsBuildConfig, build_captions
-from inpaintbench.methods.registry import available, create
+from inpaintbench.methods.registry import available
 from inpaintbench.tracks import CLIP_SIZE, Track
 from inpaintbench.training.captions_data import sources_of_split
 
@@ -99,6 +105,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("runs/bench-captions-held-out"),
                         help="where the held-out sets are (built there when missing)")
     parser.add_argument("--methods", nargs="*", help="captions methods (default: all)")
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="methods evaluated at once, one core each (default 2)")
     args = parser.parse_args()
     single_threaded()
     names = args.methods or [m.name for m in available(Track.CAPTIONS)]
@@ -106,7 +114,8 @@ def main() -> None:
     if missing:
         raise SystemExit(f"not available here: {', '.join(missing)} (see inpaintbench methods)")
     sets = build_held_out(args.data)
-    result = evaluate(sets, {name: create(Track.CAPTIONS, name) for name in names})
+    print(f"{len(names)} methods on {args.jobs} processes of one thread", flush=True)
+    result = evaluate_parallel(sets, names, args.jobs)
     print_table(result, ", ".join(str(s) for s in sets))
     check_goals(result)
 

@@ -97,7 +97,7 @@ class Evaluation:
         return ranks
 
 
-def evaluate(sets: list[Path], methods: dict) -> Evaluation:
+def evaluate(sets: list[Path], methods: dict, quiet: bool = False) -> Evaluation:
     """Run every method on every clip of ``sets``, timing it and scoring it as the scorer does."""
     names = list(methods)
     result = Evaluation(names, {n: {m: [] for m in (*METRICS, "seconds", "exact")}
@@ -128,9 +128,38 @@ def evaluate(sets: list[Path], methods: dict) -> Evaluation:
                 free = ~truth.any(axis=(1, 2))
                 result.flagged[name][0] += int(np.count_nonzero(found[free]))
                 result.flagged[name][1] += int(found[free].size)
-            print(f"{sum(result.classes.values()):3d} {clip:28s} {difficulty:6s} done",
-                  flush=True)
+            if not quiet:
+                print(f"{sum(result.classes.values()):3d} {clip:28s} {difficulty:6s} done",
+                      flush=True)
     return result
+
+
+def _evaluate_one(sets: list[Path], name: str) -> Evaluation:
+    single_threaded()
+    return evaluate(sets, {name: create(Track.CAPTIONS, name)}, quiet=True)
+
+
+def evaluate_parallel(sets: list[Path], names: list[str], jobs: int) -> Evaluation:
+    """:func:`evaluate`, one method per task on ``jobs`` processes of one thread each.
+
+    Each method still runs on one core, so its seconds are those of a runner's worker;
+    the methods only share the machine's cores between them.
+    """
+    if jobs <= 1:
+        return evaluate(sets, {name: create(Track.CAPTIONS, name) for name in names})
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        parts = list(pool.map(_evaluate_one, [sets] * len(names), names))
+    merged = parts[0]
+    for part in parts[1:]:
+        merged.names += part.names
+        merged.scores.update(part.scores)
+        merged.ious.update(part.ious)
+        merged.flagged.update(part.flagged)
+    return merged
 
 
 def print_table(result: Evaluation, where: str) -> None:
