@@ -24,6 +24,7 @@ from inpaintbench.io.media import (
 from inpaintbench.scoring.common import list_files
 
 SAMPLES = 3  # rows per grid
+NO_PREDICTION_GREY = 128  # a captions clip a method did not finish within the budget
 Grid = tuple[str, list[str], list[tuple[str, list[np.ndarray]]]]
 
 
@@ -64,11 +65,14 @@ def _captions(out: Path, entry: dict[str, Any]) -> Iterator[Grid]:
         t = int(np.argmax(coverage))
         frame = [read_video(data / "X" / f"{name}.mp4", max_frames=t + 1)[-1]]
         for method in methods.values():
-            frame.append(read_video(out / method["pred"] / f"{name}.mp4",
-                                    max_frames=t + 1)[-1])
+            predicted = out / method["pred"] / f"{name}.mp4"
+            # a clip left undone (past a time budget) has no prediction: a grey frame
+            frame.append(read_video(predicted, max_frames=t + 1)[-1] if predicted.is_file()
+                         else np.full_like(frame[0], NO_PREDICTION_GREY))
         frame.append(read_video(data / "Y" / f"{name}.mp4", max_frames=t + 1)[-1])
         rows.append((f"{name} · frame {t}", frame))
-    yield "Samples: the most captioned frame of a clip", ["input", *methods, "truth"], rows
+    yield ("Samples: the most captioned frame of a clip (grey: no prediction within the "
+           "time budget)", ["input", *methods, "truth"], rows)
 
 
 def _fingerprints(out: Path, entry: dict[str, Any]) -> Iterator[Grid]:
