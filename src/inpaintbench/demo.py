@@ -343,7 +343,8 @@ def run_demo(out: str | Path, *, size: str = "small", workers: int | None = None
                 entry["methods"][name] = {"kind": kinds[track][name],
                                           "pred": str(pred.relative_to(out)),
                                           "scores": str(json_path.relative_to(out)),
-                                          "seconds_per_sample": summary.seconds_per_sample}
+                                          "seconds_per_sample": summary.seconds_per_sample,
+                                          "over_budget": list(summary.over_budget)}
                 entry["notes"] += [n for n in result.settings.get("notices", [])
                                    if n not in entry["notes"]]
             board = leaderboard_from_files(score_files)
