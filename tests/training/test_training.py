@@ -150,7 +150,7 @@ def test_a_stopped_run_resumes_to_the_same_weights(prints, tmp_path):
 
 
 def test_export_loads_and_bad_files_are_refused(prints, tmp_path):
-    from inpaintbench.methods.fingerprints.learned import load_network
+    from inpaintbench.methods.weights import load_network
 
     config = tiny_config(steps=3, every=3)
     train(config, tmp_path / "run", data=prints, threads=2)

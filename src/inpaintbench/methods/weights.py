@@ -7,6 +7,7 @@ ever downloaded.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,3 +49,29 @@ def load_network(path: Path) -> tuple[Any, dict[str, Any]]:
                                f"{config.arch.width} ({detail})") from None
     model.eval()
     return model, record
+
+
+class LazyNetwork:
+    """A method built on a shipped network, loaded on first use in the process using it.
+
+    The method stays cheap to build and to send to the runner's workers; torch uses the
+    threads the process allows (the runner gives each worker one).
+    """
+
+    def __init__(self, info: Any, weights: Path, postprocess: str) -> None:
+        self.info = info
+        self.weights = weights
+        self.postprocess = postprocess
+        self._model: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_model": None}
+
+    def _network(self) -> Any:
+        if self._model is None:
+            import torch
+
+            threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
+            torch.set_num_threads(threads)
+            self._model = load_network(self.weights)[0]
+        return self._model

@@ -20,7 +20,6 @@ threads the process allows (the runner gives each worker one).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ import numpy as np
 from inpaintbench.methods.base import MethodInfo
 from inpaintbench.methods.captions.detect import check_clip
 from inpaintbench.methods.registry import register
-from inpaintbench.methods.weights import WEIGHTS_SUFFIX, load_network, packaged_weights
+from inpaintbench.methods.weights import WEIGHTS_SUFFIX, LazyNetwork, packaged_weights
 from inpaintbench.tracks import Track
 
 TRACK_FOLDER = "captions"
@@ -46,26 +45,8 @@ def windows(count: int, frames: int, stride: int) -> np.ndarray:
     return np.stack([window(t, frames, stride, count) for t in range(count)])
 
 
-class LearnedDecaptioner:
+class LearnedDecaptioner(LazyNetwork):
     """A shipped captions network as a track-2 method: ``decaption(frames)``."""
-
-    def __init__(self, info: MethodInfo, weights: Path, postprocess: str) -> None:
-        self.info = info
-        self.weights = weights
-        self.postprocess = postprocess
-        self._model: Any = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_model": None}
-
-    def _network(self) -> Any:
-        if self._model is None:
-            import torch
-
-            threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
-            torch.set_num_threads(threads)
-            self._model = load_network(self.weights)[0]
-        return self._model
 
     def _outputs(self, frames: np.ndarray) -> np.ndarray:
         """The network on every frame's window: float32 ``(T, C, H, W)``."""

@@ -15,7 +15,6 @@ threads the process allows (the runner gives each worker one).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ import numpy as np
 from inpaintbench.errors import InputError
 from inpaintbench.methods.base import MethodInfo
 from inpaintbench.methods.registry import register
-from inpaintbench.methods.weights import WEIGHTS_SUFFIX, load_network, packaged_weights
+from inpaintbench.methods.weights import WEIGHTS_SUFFIX, LazyNetwork, packaged_weights
 from inpaintbench.tracks import Track
 
 TRACK_FOLDER = "fingerprints"
@@ -35,30 +34,12 @@ def shipped_weights(name: str) -> Path | None:
     return packaged_weights(TRACK_FOLDER, name)
 
 
-class LearnedRestorer:
+class LearnedRestorer(LazyNetwork):
     """A shipped network as a track-3 method: ``restore(image) -> grey``.
 
     The network is loaded on first use, in the process that uses it, so the method
     stays cheap to build and to send to the runner's workers.
     """
-
-    def __init__(self, info: MethodInfo, weights: Path, postprocess: str) -> None:
-        self.info = info
-        self.weights = weights
-        self.postprocess = postprocess
-        self._model: Any = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_model": None}
-
-    def _network(self) -> Any:
-        if self._model is None:
-            import torch
-
-            threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
-            torch.set_num_threads(threads)
-            self._model = load_network(self.weights)[0]
-        return self._model
 
     def restore(self, image: np.ndarray) -> np.ndarray:
         """``uint8 (H, W, 3)`` RGB in, ``uint8 (H, W)`` grey out."""
