@@ -44,7 +44,8 @@ MAX_TIME_BUDGET = 7 * 24 * 3600.0  # --time-budget: a week; more is surely a typ
 # Library keyword → the flag that sets it, for errors raised past the door.
 FLAGS = {"directions": "--direction", "metrics": "--metrics", "reference": "--reference",
          "preset": "--preset", "ties": "--ties", "method": "--method", "split": "--split",
-         "keep_fraction": "--keep", "difficulty": "--difficulty", "frames": "--frames"}
+         "keep_fraction": "--keep", "difficulty": "--difficulty", "frames": "--frames",
+         "boxes": "--box", "area_mask": "--mask"}
 
 
 def _track(value: str | None) -> Track | None:
@@ -291,6 +292,88 @@ def demo(
         run_demo(out, size=size, workers=workers, console=console,
                  progress=lambda label, done, total: bar.update(
                      task, completed=done, total=total, description=label))
+
+
+def _clean_out(value: Path) -> Path:
+    from inpaintbench.tools.clean import CONTAINERS, VIDEO_SUFFIXES
+
+    suffix = value.suffix.lower()
+    if suffix in VIDEO_SUFFIXES and suffix not in CONTAINERS:
+        raise typer.BadParameter(f"{value}: cannot write {suffix} files; name one ending in "
+                                 f"{', '.join(CONTAINERS)}", param_hint="--out")
+    if suffix in CONTAINERS:
+        if value.is_dir():
+            raise typer.BadParameter(f"{value}: is a folder; name a file, or drop the suffix",
+                                     param_hint="--out")
+        output_folder("--out")(value.parent if str(value.parent) else Path("."))
+        return value
+    return output_folder("--out")(value)
+
+
+@app.command()
+def clean(
+    videos: Annotated[list[Path], typer.Argument(
+        help="Video files, or folders of videos (any container and codec FFmpeg reads).")],
+    out: Annotated[Path, typer.Option(
+        "--out", callback=_clean_out,
+        help="The output video (one input, a name ending .mp4/.m4v/.mov/.mkv) or a folder.")],
+    box: Annotated[list[str] | None, typer.Option(
+        "--box", help="x,y,w,h in px: look for captions only there (repeatable).")] = None,
+    mask: Annotated[Path | None, typer.Option(
+        "--mask", help="A PNG the frame's size: look for captions only where it is white.")]
+    = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Fill the --box/--mask area on every frame (a logo, a station bug).")]
+    = False,
+    dilate: Annotated[int | None, typer.Option(
+        callback=in_range("--dilate", 0, 64),
+        help="Px to grow each found caption by (halos; default: 1 per 128 px of height, ≥ 2).")]
+    = None,
+    detector: Annotated[str, typer.Option(
+        callback=choice("--detector", ("classical", "learned")),
+        help="classical (temporal-fill's; the default) or learned (caption-mask-fill's).")]
+    = "classical",
+    crf: Annotated[int, typer.Option(
+        callback=in_range("--crf", *X264_CRF_RANGE), help="x264 quality, 0 lossless … 51.")]
+    = 18,
+    preview: Annotated[bool, typer.Option(
+        "--preview", help="Also write NAME.preview.mp4: input and output side by side.")]
+    = False,
+    start: Annotated[float | None, typer.Option(
+        callback=in_range("--start", 0), help="Seconds: begin here.")] = None,
+    end: Annotated[float | None, typer.Option(
+        callback=in_range("--end", 0, low_open=True), help="Seconds: stop here.")] = None,
+) -> None:
+    """Remove burned-in captions from videos; audio and subtitle streams copied, resumable."""
+    from inpaintbench.tools.clean import Box, CleanOptions, clean_paths
+
+    options = CleanOptions(boxes=tuple(Box.parse(b) for b in box or ()), area_mask=mask,
+                           force=force, dilate=dilate, detector=detector, crf=crf,
+                           preview=preview, start=start, end=end)
+    with progress_bar("clean", steps=True) as bar:
+        task = bar.add_task("", total=None)
+        clock = {"name": None, "t0": 0.0}
+
+        def report(name: str, done: int, total: int | None) -> None:
+            import time
+
+            if clock["name"] != name:
+                clock.update(name=name, t0=time.perf_counter(), first=done)
+            elapsed = time.perf_counter() - clock["t0"]
+            rate = (done - clock["first"]) / elapsed if elapsed > 0 else 0.0
+            bar.update(task, completed=done, total=total, description=f"{name} · {rate:.1f} fps")
+
+        results = clean_paths(videos, out, options, progress=report)
+    for result in results:
+        for dropped in result.streams_dropped:
+            warn("dropped", f"{result.source}: stream {dropped} does not fit "
+                            f"{result.target.suffix}; try --out with .mkv")
+        resumed = f", {result.resumed_segments} segment(s) resumed" \
+            if result.resumed_segments else ""
+        say(f"{result.target}: {result.frames} frames {result.size[0]}×{result.size[1]} in "
+            f"{result.seconds:.1f} s ({result.fps:.1f} fps), {100 * result.masked:.2f}% of "
+            f"pixels filled; kept {', '.join(result.streams_copied) or 'no other stream'}"
+            f"{resumed}" + (f"; preview {result.preview}" if result.preview else ""))
 
 
 def _positive_minutes(value: float | None) -> float | None:

@@ -666,6 +666,59 @@ def _train_cases() -> list:
     ]
 
 
+def clean(video, out: Path, *extra) -> list:
+    return ["clean", video, "--out", out, *extra]
+
+
+def _mask_png(corpus: Corpus, size: tuple[int, int]) -> Path:
+    return corpus.folder_with(f"mask-{size[0]}x{size[1]}", {"mask.png": corpus.image(
+        "png", size)}) / "mask.png"
+
+
+def _clean_cases() -> list:
+    source = "long-source"  # 130 frames 64×64
+    cl = lambda c, o: clean(c.video(source), o)  # noqa: E731
+    return [
+        case("clean/valid-control", cl, OK, "130 frames", check=lambda c, o: (
+            (o / "long-source.mp4").stat().st_size > 0
+            and not any(p.name.endswith(".parts") for p in o.iterdir()))),
+        case("clean/valid-file-out", lambda c, o: clean(c.video(source), o / "v.mkv"), OK,
+             "v.mkv"),
+        case("clean/input-missing", lambda c, o: clean(c.missing("gone.mp4"), o), BAD,
+             "gone.mp4", "not found"),
+        case("clean/input-text", lambda c, o: clean(c.video("text"), o), BAD, "text.mp4",
+             "not a readable video"),
+        case("clean/input-zero-bytes", lambda c, o: clean(c.video("zero"), o), BAD,
+             "zero.mp4"),
+        case("clean/input-truncated", lambda c, o: clean(c.video("truncated"), o), BAD,
+             "truncated.mp4"),
+        case("clean/folder-without-videos", lambda c, o: clean(c.empty_folder(), o), BAD,
+             "holds no video file"),
+        case("clean/box-outside-frame", lambda c, o: [*cl(c, o), "--box", "40,40,30,30"], BAD,
+             "--box", "reaches past", "64×64"),
+        case("clean/mask-missing", lambda c, o: [*cl(c, o), "--mask", c.missing("m.png")],
+             BAD, "m.png"),
+        case("clean/mask-wrong-size", lambda c, o: [*cl(c, o), "--mask",
+                                                    _mask_png(c, (32, 32))], BAD,
+             "mask.png", "32×32", "64×64"),
+        case("clean/out-avi", lambda c, o: clean(c.video(source), o / "v.avi"), BAD,
+             "--out", ".avi", option=True),
+        case("clean/out-is-input", lambda c, o: clean(c.video(source), c.video(source)), BAD,
+             "the input itself"),
+        *_option_cases("clean", cl, {"--box": ("1,2,3", "a,b,c,d", "0,0,0,5", "-1,0,5,5"),
+                                     "--crf": ("-1", "52"),
+                                     "--dilate": ("-1", "65"), "--detector": ("magic",),
+                                     "--start": ("-1", "nan"), "--end": ("0",)}),
+        case("clean/force-without-area", lambda c, o: [*cl(c, o), "--force"], BAD, "--force",
+             "--box", option=True),
+        case("clean/end-before-start", lambda c, o: [*cl(c, o), "--start", "3", "--end", "1"],
+             BAD, "--end", option=True),
+        case("clean/range-holds-no-frame", lambda c, o: [*cl(c, o), "--start", "60"], BAD,
+             "no decodable frame"),
+        *_out_cases("clean", cl, lock=False, foreign=False),
+    ]
+
+
 def _truncated_run(corpus: Corpus, out: Path) -> None:
     shutil.copytree(corpus.trained_run(), out / "run")
     checkpoint = out / "run" / "checkpoint.pt"
@@ -695,6 +748,7 @@ CASES = [
     *_leaderboard_cases(),
     *_data_cases(),
     *_train_cases(),
+    *_clean_cases(),
 ]
 
 

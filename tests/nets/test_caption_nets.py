@@ -10,12 +10,12 @@ from inpaintbench.nets.registry import arch_names, build_arch
 
 def test_the_captions_networks_are_registered_by_their_issue_names():
     assert {"baseline-frame-ae", "baseline-patch-ae", "gated-3d-unet",
-            "caption-mask-net"} <= set(arch_names())
+            "caption-mask-net", "caption-mask-lite"} <= set(arch_names())
 
 
 @pytest.mark.parametrize(("name", "width", "channels"), [
     ("baseline-frame-ae", 0.25, 3), ("baseline-patch-ae", 0.25, 3),
-    ("gated-3d-unet", 0.125, 3), ("caption-mask-net", 0.5, 1)])
+    ("gated-3d-unet", 0.125, 3), ("caption-mask-net", 0.5, 1), ("caption-mask-lite", 0.5, 1)])
 def test_a_network_maps_its_window_to_the_middle_frame(name, width, channels):
     net = build_arch(name, width=width).eval()
     x = torch.rand(2, net.in_frames, 3, 64, 96)
@@ -53,3 +53,27 @@ def test_the_patch_autoencoder_copies_the_patches_it_judges_clean():
         net.classifier.bias.fill_(1e4)  # every patch text: all decoded
         decoded, _ = net.patches(x[0, :, :, :32, :32])
         assert torch.allclose(net(x)[..., :32, :32], decoded)
+
+
+def test_the_light_detector_sees_far_and_costs_a_fraction():
+    lite, old = build_arch("caption-mask-lite").eval(), build_arch("caption-mask-net").eval()
+    x = torch.rand(1, 3, 3, 128, 128, requires_grad=True)
+    lite(x)[0, 0, 64, 64].backward()
+    reach = x.grad.abs().sum(dim=(0, 1, 2)).nonzero()
+    assert int(reach[:, 1].max() - reach[:, 1].min()) >= 100  # sees across most of the frame
+
+    def macs(net):
+        total = 0
+
+        def count(module, _inputs, output):
+            nonlocal total
+            total += output.numel() * module.in_channels * module.kernel_size[0] \
+                * module.kernel_size[1] // module.groups
+        hooks = [m.register_forward_hook(count) for m in net.modules()
+                 if isinstance(m, torch.nn.Conv2d)]
+        with torch.no_grad():
+            net(torch.rand(1, 3, 3, 128, 128))
+        for hook in hooks:
+            hook.remove()
+        return total
+    assert macs(lite) < macs(old) / 3

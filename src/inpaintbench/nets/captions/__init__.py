@@ -11,12 +11,15 @@ returns, by its ``output`` attribute:
 - ``baseline-frame-ae``: :class:`FrameAutoencoder`, the starting kit's baseline 1;
 - ``baseline-patch-ae``: :class:`PatchAutoencoder`, baseline 2 (patch AE + text classifier);
 - ``gated-3d-unet``: :class:`Gated3DUNet`, team SanghyunWoo, 1st;
-- ``caption-mask-net``: :class:`CaptionMaskNet`, our learned caption detector.
+- ``caption-mask-net``: :class:`CaptionMaskNet`, our first learned caption detector;
+- ``caption-mask-lite``: :class:`CaptionMaskLite`, its faster, wider-seeing successor.
 """
 
 from inpaintbench.nets.captions.frame_ae import FrameAutoencoder
 from inpaintbench.nets.captions.gated_3d_unet import Gated3DUNet
+from inpaintbench.nets.captions.mask_lite import CaptionMaskLite
 from inpaintbench.nets.captions.mask_net import CaptionMaskNet
 from inpaintbench.nets.captions.patch_ae import PatchAutoencoder
 
-__all__ = ["CaptionMaskNet", "FrameAutoencoder", "Gated3DUNet", "PatchAutoencoder"]
+__all__ = ["CaptionMaskLite", "CaptionMaskNet", "FrameAutoencoder", "Gated3DUNet",
+           "PatchAutoencoder"]
