@@ -9,7 +9,7 @@ network sees the same three frames (the frame and its neighbours ±3), goes down
 1/8 resolution at once with strided convolutions, looks over ~150 px there (dilated
 convolutions), and comes back up feature-pyramid style (1×1 lateral projections,
 added, one 3×3 convolution per level) to a full-resolution stem that keeps the
-glyphs' edges. About a fifth of the older network's multiply-adds per frame.
+XX
 
 Architecture (width 1.0), every convolution 3×3 → BN → ReLU unless said:
 
@@ -47,7 +47,7 @@ def _conv(cin: int, cout: int, stride: int = 1, dilation: int = 1) -> nn.Sequent
 
 @register_arch("caption-mask-lite")
 class CaptionMaskLite(nn.Module):
-    """Three frames in, the middle frame's caption logits out, at 1/5 of the older net's cost.
+    """Three frames in, the middle frame's caption logits out, at a third of the older net's cost.
 
     Examples
     --------
