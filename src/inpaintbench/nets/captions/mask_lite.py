@@ -9,7 +9,7 @@ network sees the same three frames (the frame and its neighbours ±3), goes down
 1/8 resolution at once with strided convolutions, looks over ~150 px there (dilated
 convolutions), and comes back up feature-pyramid style (1×1 lateral projections,
 added, one 3×3 convolution per level) to a full-resolution stem that keeps the
-XX
+glyphs' edges. 0.17 GMAC a 128×128 frame, a third of the older network's 0.47.
 
 Architecture (width 1.0), every convolution 3×3 → BN → ReLU unless said:
 
