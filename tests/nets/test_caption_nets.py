@@ -77,3 +77,19 @@ def test_the_light_detector_sees_far_and_costs_a_fraction():
             hook.remove()
         return total
     assert macs(lite) < macs(old) / 2.5  # 0.17 of 0.47 GMAC a 128×128 frame
+
+
+@pytest.mark.parametrize("name", ["caption-mask-lite", "caption-mask-net", "gated-3d-unet",
+                                  "baseline-patch-ae", "baseline-frame-ae"])
+def test_made_for_inference_a_network_computes_the_same(name):
+    from inpaintbench.nets.common import for_inference
+
+    net = build_arch(name, width=0.25)
+    for module in net.modules():  # running statistics as training leaves them
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.running_mean.uniform_(-0.5, 0.5)
+            module.running_var.uniform_(0.5, 2)
+    net.eval()
+    x = torch.rand(2, net.in_frames, 3, 32, 32)
+    with torch.no_grad():
+        assert torch.allclose(for_inference(net)(x), net(x), atol=1e-4)

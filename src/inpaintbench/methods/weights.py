@@ -73,5 +73,7 @@ class LazyNetwork:
 
             threads = int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
             torch.set_num_threads(threads)
-            self._model = load_network(self.weights)[0]
+            from inpaintbench.nets.common import for_inference
+
+            self._model = for_inference(load_network(self.weights)[0])
         return self._model

@@ -64,3 +64,38 @@ def initialise(net: torch.nn.Module, scheme: str) -> None:
             torch.nn.init.kaiming_uniform_(weight, nonlinearity="linear")
         if module.bias is not None:
             torch.nn.init.zeros_(module.bias)
+
+
+def for_inference(net: torch.nn.Module) -> torch.nn.Module:
+    """``net`` (in eval mode) made faster to run on a CPU, computing the same function.
+
+    Each convolution followed by a batch norm in a ``Sequential`` absorbs it (the
+    norm's running statistics folded into the weights); a network of 2D convolutions
+    only is stored channels-last, which oneDNN runs about twice as fast for the thin
+    layers of our small networks (measured on ``caption-mask-lite``). Outputs agree
+    with the original to float32 rounding.
+
+    Examples
+    --------
+    >>> net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4)).eval()
+    >>> x = torch.rand(1, 3, 8, 8)
+    >>> bool(torch.allclose(for_inference(net)(x), net(x), atol=1e-5))
+    True
+    """
+    import copy
+
+    from torch import nn
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    net = copy.deepcopy(net).eval()
+    pairs = ((nn.Conv2d, nn.BatchNorm2d), (nn.Conv3d, nn.BatchNorm3d))
+    for module in net.modules():
+        if not isinstance(module, nn.Sequential):
+            continue
+        for i in range(len(module) - 1):
+            conv, norm = module[i], module[i + 1]
+            if any(isinstance(conv, c) and isinstance(norm, n) for c, n in pairs):
+                module[i], module[i + 1] = fuse_conv_bn_eval(conv, norm), nn.Identity()
+    if not any(isinstance(m, nn.Conv3d) for m in net.modules()):
+        net = net.to(memory_format=torch.channels_last)
+    return net
