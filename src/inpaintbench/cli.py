@@ -7,7 +7,7 @@ Exit codes, and what bad input gets, are in :mod:`inpaintbench.cli_common`
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -45,7 +45,7 @@ MAX_TIME_BUDGET = 7 * 24 * 3600.0  # --time-budget: a week; more is surely a typ
 FLAGS = {"directions": "--direction", "metrics": "--metrics", "reference": "--reference",
          "preset": "--preset", "ties": "--ties", "method": "--method", "split": "--split",
          "keep_fraction": "--keep", "difficulty": "--difficulty", "frames": "--frames",
-         "boxes": "--box", "area_mask": "--mask"}
+         "boxes": "--box", "area_mask": "--mask", "mask": "--mask"}
 
 
 def _track(value: str | None) -> Track | None:
@@ -374,6 +374,80 @@ def clean(
             f"{result.seconds:.1f} s ({result.fps:.1f} fps), {100 * result.masked:.2f}% of "
             f"pixels filled; kept {', '.join(result.streams_copied) or 'no other stream'}"
             f"{resumed}" + (f"; preview {result.preview}" if result.preview else ""))
+
+
+def _file_or_folder_out(suffixes: tuple[str, ...]) -> Callable[[Path], Path]:
+    def check(value: Path) -> Path:
+        if value.suffix.lower() in suffixes:
+            if value.is_dir():
+                raise typer.BadParameter(f"{value}: is a folder; name a file, or drop the "
+                                         f"suffix", param_hint="--out")
+            output_folder("--out")(value.parent if str(value.parent) else Path("."))
+            return value
+        return output_folder("--out")(value)
+    return check
+
+
+def _image_out(value: Path) -> Path:
+    from inpaintbench.tools.inpaint import IMAGE_SUFFIXES
+
+    return _file_or_folder_out(IMAGE_SUFFIXES)(value)
+
+
+@app.command("inpaint")
+def inpaint_command(
+    images: Annotated[list[Path], typer.Argument(help="Images, or folders of images.")],
+    out: Annotated[Path, typer.Option(
+        "--out", callback=_image_out,
+        help="The output image (one input, a name with an image suffix) or a folder of PNGs.")],
+    mask: Annotated[Path | None, typer.Option(
+        "--mask", help="A PNG the image's size, white where to fill; for several images a "
+                       "folder of masks named as the images.")] = None,
+    box: Annotated[list[str] | None, typer.Option(
+        "--box", help="x,y,w,h in px: a rectangle to fill (repeatable).")] = None,
+    method: Annotated[str, typer.Option(
+        "--method", "-m", help="A humans-track method (inpaintbench methods -t humans).")]
+    = "biharmonic",
+) -> None:
+    """Fill holes in photos: each hole on a crop around it, only its pixels pasted back."""
+    from inpaintbench.tools.clean import Box
+    from inpaintbench.tools.inpaint import inpaint_paths
+
+    boxes = tuple(Box.parse(b) for b in box or ())
+    with progress_bar(f"inpaint · {method}") as bar:
+        task = bar.add_task("images", total=None)
+        results = inpaint_paths(images, out, mask=mask, boxes=boxes, method=method,
+                                progress=lambda done, total: bar.update(
+                                    task, completed=done, total=total))
+    for result in results:
+        say(f"{result.target}: {result.size[0]}×{result.size[1]}, {100 * result.filled:.2f}% "
+            f"filled in {result.seconds:.2f} s")
+
+
+@app.command("restore")
+def restore_command(
+    prints: Annotated[list[Path], typer.Argument(help="Fingerprint images, or folders.")],
+    out: Annotated[Path, typer.Option(
+        "--out", callback=_image_out,
+        help="The output PNG (one input, a name with an image suffix) or a folder.")],
+    method: Annotated[str, typer.Option(
+        "--method", "-m", help="A fingerprints method (inpaintbench methods -t fingerprints).")]
+    = "cvxtz-unet",
+    period: Annotated[float | None, typer.Option(
+        callback=in_range("--period", 3, 40),
+        help="The prints' ridge period in px (default: measured on each).")] = None,
+) -> None:
+    """Restore fingerprint images of any size and resolution: grey PNGs the inputs' size."""
+    from inpaintbench.tools.restore import restore_paths
+
+    with progress_bar(f"restore · {method}") as bar:
+        task = bar.add_task("prints", total=None)
+        results = restore_paths(prints, out, method=method, period=period,
+                                progress=lambda done, total: bar.update(
+                                    task, completed=done, total=total))
+    for result in results:
+        say(f"{result.target}: {result.size[0]}×{result.size[1]}, ridge period "
+            f"{result.period:.1f} px, {result.seconds:.2f} s")
 
 
 def _positive_minutes(value: float | None) -> float | None:

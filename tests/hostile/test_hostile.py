@@ -677,7 +677,10 @@ def _mask_png(corpus: Corpus, size: tuple[int, int]) -> Path:
 
 def _clean_cases() -> list:
     source = "long-source"  # 130 frames 64×64
-    cl = lambda c, o: clean(c.video(source), o)  # noqa: E731
+
+    def cl(c: Corpus, o: Path) -> list:
+        return clean(c.video(source), o)
+
     return [
         case("clean/valid-control", cl, OK, "130 frames", check=lambda c, o: (
             (o / "long-source.mp4").stat().st_size > 0
@@ -719,6 +722,48 @@ def _clean_cases() -> list:
     ]
 
 
+def _tool_cases() -> list:
+    def photo(c: Corpus) -> Path:
+        return c.folder_with("photo", {"p.png": c.image("png", (96, 80))})
+
+    def ip(c: Corpus, o: Path) -> list:
+        return ["inpaint", photo(c) / "p.png", "--box", "10,10,20,20", "--out", o, "-m", "telea"]
+
+    def rs(c: Corpus, o: Path) -> list:
+        return ["restore", photo(c) / "p.png", "--out", o, "-m", "gabor-enhance"]
+
+    return [
+        case("inpaint/valid-control", ip, OK, "p.png", "filled"),
+        case("inpaint/image-missing", lambda c, o: ["inpaint", c.missing("g.png"), "--box",
+                                                    "1,1,5,5", "--out", o], BAD, "g.png",
+             "not found"),
+        case("inpaint/image-text", lambda c, o: ["inpaint", c.file("t.png", "not an image"),
+                                                 "--box", "1,1,5,5", "--out", o], BAD, "t.png"),
+        case("inpaint/nothing-to-fill", lambda c, o: ["inpaint", photo(c) / "p.png", "--out",
+                                                      o], BAD, "--mask", "--box"),
+        case("inpaint/box-outside", lambda c, o: [*ip(c, o), "--box", "90,70,20,20"], BAD,
+             "--box", "reaches past"),
+        case("inpaint/mask-wrong-size", lambda c, o: [*ip(c, o), "--mask",
+                                                      _mask_png(c, (32, 32))], BAD,
+             "mask.png", "32×32"),
+        case("inpaint/method-unknown", lambda c, o: [*ip(c, o), "-m", "magic"], BAD,
+             "--method", "magic"),
+        *_option_cases("inpaint", ip, {"--box": ("1,2,3", "0,0,0,5")}),
+        *_out_cases("inpaint", ip, lock=False, foreign=False),
+        case("restore/valid-control", rs, OK, "p.png", "ridge period"),
+        case("restore/print-missing", lambda c, o: ["restore", c.missing("f.png"), "--out", o],
+             BAD, "f.png", "not found"),
+        case("restore/print-text", lambda c, o: ["restore", c.file("f.png", "not an image"),
+                                                 "--out", o], BAD, "f.png"),
+        case("restore/folder-empty", lambda c, o: ["restore", c.empty_folder(), "--out", o],
+             BAD, "holds no image"),
+        case("restore/method-unknown", lambda c, o: [*rs(c, o), "-m", "magic"], BAD,
+             "--method", "magic"),
+        *_option_cases("restore", rs, {"--period": ("0", "100", "nan")}),
+        *_out_cases("restore", rs, lock=False, foreign=False),
+    ]
+
+
 def _truncated_run(corpus: Corpus, out: Path) -> None:
     shutil.copytree(corpus.trained_run(), out / "run")
     checkpoint = out / "run" / "checkpoint.pt"
@@ -749,6 +794,7 @@ CASES = [
     *_data_cases(),
     *_train_cases(),
     *_clean_cases(),
+    *_tool_cases(),
 ]
 
 

