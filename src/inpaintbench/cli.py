@@ -17,10 +17,12 @@ from inpaintbench import __version__
 from inpaintbench.cli_common import (
     EXIT_OK,
     LoggedProgress,
+    SchedulerOption,
     choice,
     console,
     err_console,
     in_range,
+    on_cluster,
     output_folder,
     positive,
     progress_bar,
@@ -121,6 +123,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 @app.command()
+@on_cluster
 def score(
     track: Annotated[str, typer.Option(
         "--track", "-t", callback=_track, help="humans|captions|fingerprints or 1|2|3")],
@@ -144,6 +147,7 @@ def score(
              "set's joints.json 'annotations'.")] = "estimator",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
     = False,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Score a prediction folder exactly as the challenge's scoring program did."""
     from inpaintbench.reports.console import print_score
@@ -234,6 +238,7 @@ def list_methods(
 
 
 @app.command()
+@on_cluster
 def run(
     track: Annotated[str, typer.Option(
         "--track", "-t", callback=_track, help="humans|captions|fingerprints or 1|2|3")],
@@ -253,6 +258,7 @@ def run(
         "--time-budget", callback=in_range("--time-budget", 0, MAX_TIME_BUDGET, low_open=True),
         help="Seconds: process samples in name order until they are spent; the rest get no "
              "prediction (the challenge's track-2 speed ranking).")] = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Run a method over a set: predictions in the release layout, timed, resumable."""
     from inpaintbench.methods.run import run_method

@@ -15,12 +15,13 @@ convention for talking to the user:
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -168,6 +169,28 @@ MAX_WORKERS = 256  # processes: far above any one machine's cores, far below a f
 def workers_option(value: int | None) -> int | None:
     """``--workers``: 1 to :data:`MAX_WORKERS` (default: every core)."""
     return in_range("--workers", 1, MAX_WORKERS)(value)
+
+
+SCHEDULER_HELP = ("A Dask scheduler (tcp://host:8786): spread the samples over its workers; "
+                  "the output folder must be shared by them (default: $DASK_SCHEDULER_ADDRESS, "
+                  "else local processes).")
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", envvar="DASK_SCHEDULER_ADDRESS", show_envvar=False, help=SCHEDULER_HELP)]
+
+
+def on_cluster(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command taking ``scheduler: SchedulerOption`` within that cluster's context.
+
+    Its sample-parallel work (:func:`inpaintbench.data.common.run_parallel`, the
+    scorers) then goes to the scheduler's workers (:mod:`inpaintbench.cluster`).
+    """
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from inpaintbench.cluster import scheduler_address, using
+
+        with using(scheduler_address(kwargs.get("scheduler"))):
+            return command(*args, **kwargs)
+    return run
 
 
 def output_folder(option: str = "--out") -> Callable[[Any], Any]:

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 
 from inpaintbench.cli_common import (
+    SchedulerOption,
     choice,
     in_range,
+    on_cluster,
     output_folder,
     positive,
     progress_bar,
@@ -62,6 +64,7 @@ def _splits() -> tuple[str, ...]:
 
 
 @humans_app.command("build")
+@on_cluster
 def humans_build(
     sources: Annotated[list[Path], typer.Argument(
         help="Annotation files or folders: COCO-like JSON, MPII (.mat or JSON), LSP "
@@ -82,6 +85,7 @@ def humans_build(
     = "blazepose",
     workers: Annotated[int | None, typer.Option(
         callback=workers_option, help="Processes (default: all cores).")] = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Crop every annotated person, draw the thesis's block masks, write X/ Y/ maskdata.json."""
     from inpaintbench.data.common import DATASET_JSON, check_resumable
@@ -137,6 +141,7 @@ data_app.add_typer(captions_app, name="captions")
 
 
 @captions_app.command("build")
+@on_cluster
 def captions_build(
     videos: Annotated[list[Path] | None, typer.Argument(
         help="Videos to cut into clips (any format PyAV reads).")] = None,
@@ -171,6 +176,7 @@ def captions_build(
         help="The frames' side: 128 as the release, or 256 as the book says.")] = CLIP_SIZE,
     workers: Annotated[int | None, typer.Option(
         callback=workers_option, help="Processes (default: all cores).")] = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Cut videos into challenge clips, burn in subtitles, write X/ Y/ and metadata.json."""
     from inpaintbench.data.captions.build import (
@@ -204,6 +210,7 @@ def captions_build(
 
 
 @captions_app.command("import")
+@on_cluster
 def captions_import(
     release: Annotated[Path, typer.Argument(
         help="The official ChaLearn track-2 release: X/, Y/ per split folder, file lists.")],
@@ -219,6 +226,7 @@ def captions_import(
         help="Estimate each clip's caption mask (|X - Y| > 0.21, dilated twice).")] = True,
     workers: Annotated[int | None, typer.Option(
         callback=workers_option, help="Processes (default: all cores).")] = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Import the official release as it is: check every clip, link it, write metadata.json."""
     from inpaintbench.data.captions.release import import_release

@@ -116,7 +116,8 @@ WORKER_STOP_SECONDS = 10.0  # how long a stopped worker may take to clean up
 
 def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
                  workers: int, on_done: Callable[[Item, Result], None], *,
-                 start_method: str | None = None, deadline: float | None = None) -> list[Item]:
+                 start_method: str | None = None, deadline: float | None = None,
+                 scheduler: str | None = None) -> list[Item]:
     """``job(item, *args)`` for every item on ``workers`` processes, ``on_done`` in the caller.
 
     At most ``2 × workers`` items are in flight, so a long queue does not pile
@@ -127,8 +128,17 @@ def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
     :func:`time.monotonic` time), no item starts after it, and items still running
     on worker processes then are stopped (in this process, the one running ends
     first: the caller decides whether it counts). Returns the items not done, in order.
+
+    With a Dask ``scheduler`` address (or one set by :func:`inpaintbench.cluster.using`)
+    the items run on that cluster's workers instead
+    (:func:`inpaintbench.cluster.run_on_cluster`; ``workers`` is then the cluster's).
     """
+    from inpaintbench.cluster import current, run_on_cluster
+
     items = list(items)
+    scheduler = scheduler or current()
+    if scheduler:
+        return run_on_cluster(items, job, args, on_done, scheduler, deadline=deadline)
 
     def expired() -> bool:
         return deadline is not None and time.monotonic() >= deadline

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from inpaintbench import cluster
 from inpaintbench.errors import BrokenReferenceError, InputError, WrongSizeError
 from inpaintbench.io.media import VIDEO_SUFFIXES, read_video
 from inpaintbench.scoring.common import (
@@ -132,6 +134,26 @@ def score_clip(name: str, ref: np.ndarray, pred: np.ndarray | InputError | None,
     return record, problems
 
 
+def _clip_result(clip: str, ref: Any, pred: Any, refs: dict[str, Path],
+                 preds: dict[str, Path | None], frames: int, settings: SSIMSettings
+                 ) -> tuple[dict[str, Any], list[Problem]]:
+    """One loaded clip's record and problems; BrokenReferenceError when its reference is."""
+    if isinstance(ref, InputError):
+        raise BrokenReferenceError(ref.path, f"reference clip is broken: {ref.rule}")
+    if len(ref) < frames:
+        raise BrokenReferenceError(refs[clip], f"reference clip holds {len(ref)} frames, the "
+                                               f"rule is at least {frames}",
+                                   "pass --frames to score shorter clips")
+    return score_clip(clip, ref, pred, preds[clip], frames, settings)
+
+
+def _clip_job(clip: str, refs: dict[str, Path], preds: dict[str, Path | None], frames: int,
+              settings: SSIMSettings) -> tuple[dict[str, Any], list[Problem]]:
+    """Load and score one clip (a cluster task)."""
+    ref, pred = _load(refs[clip], preds[clip], frames)()
+    return _clip_result(clip, ref, pred, refs, preds, frames, settings)
+
+
 def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None = None,
                    frames: int = CLIP_FRAMES, settings: SSIMSettings = CAPTIONS_SSIM,
                    progress: Progress | None = None, workers: int | None = None) -> ScoreResult:
@@ -160,17 +182,16 @@ def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | Non
     pairing = pair_predictions(reference.clips, pred_dir, VIDEO_SUFFIXES, "video")
     problems = list(pairing.problems)
     names = list(reference.clips)
-    jobs = (_load(reference.clips[n], pairing.predictions[n], frames) for n in names)
+    paths = (reference.clips, pairing.predictions, frames, settings)
+    address = cluster.current()
+    if address:  # load and score each clip on the cluster's workers
+        results = cluster.map_ordered(_clip_job, names, paths, address)
+    else:  # decode ahead on threads, score here
+        jobs = (_load(reference.clips[n], pairing.predictions[n], frames) for n in names)
+        results = (_clip_result(clip, ref, pred, *paths) for clip, (ref, pred)
+                   in zip(names, prefetch(jobs, workers), strict=True))
     per_sample = []
-    for done, (clip, (ref, pred)) in enumerate(zip(names, prefetch(jobs, workers), strict=True), 1):
-        if isinstance(ref, InputError):
-            raise BrokenReferenceError(ref.path, f"reference clip is broken: {ref.rule}")
-        if len(ref) < frames:
-            raise BrokenReferenceError(reference.clips[clip],
-                                       f"reference clip holds {len(ref)} frames, the rule is "
-                                       f"at least {frames}", "pass --frames to score shorter clips")
-        record, clip_problems = score_clip(clip, ref, pred, pairing.predictions[clip], frames,
-                                           settings)
+    for done, (record, clip_problems) in enumerate(results, 1):
         per_sample.append(record)
         problems += clip_problems
         if progress:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
 
+from inpaintbench import cluster
 from inpaintbench.errors import BrokenReferenceError, InputError, OptionError
 from inpaintbench.io.media import IMAGE_SUFFIXES, image_size, read_image_luma
 from inpaintbench.scoring.common import Progress, list_files, pair_predictions, prefetch
@@ -111,6 +113,40 @@ def _load(ref_path: Path, pred_path: Path | None):
     return job
 
 
+def _image_result(sample: str, ref: Any, pred: Any, size: tuple[int, int] | None,
+                  refs: dict[str, Path], preds: dict[str, Path | None]
+                  ) -> tuple[dict[str, Any], list[Problem]]:
+    """One loaded image's record and problems; BrokenReferenceError when its truth is."""
+    problems: list[Problem] = []
+    penalty = {m: PENALTY[m] for m in TRACK_METRICS[Track.FINGERPRINTS]}
+    pred_path = preds[sample]
+    if isinstance(ref, InputError):
+        raise BrokenReferenceError(ref.path, f"ground truth is broken: {ref.rule}")
+    if ref.shape != (FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH):
+        problems.append(Problem(
+            "reference-size", f"ground truth is {ref.shape[1]}×{ref.shape[0]}, the challenge's "
+            f"is {FINGERPRINT_WIDTH}×{FINGERPRINT_HEIGHT}; predictions are resized to it",
+            sample=sample, path=str(refs[sample])))
+    if pred is None:
+        return {"name": sample, **penalty, "penalised": True}, problems
+    if isinstance(pred, InputError):
+        problems.append(Problem("unreadable", f"{pred.rule}; scored with the penalty",
+                                sample=sample, path=str(pred_path), penalised=True))
+        return {"name": sample, **penalty, "penalised": True}, problems
+    if size != (ref.shape[1], ref.shape[0]):
+        problems.append(Problem(
+            "resized", f"{size[0]}×{size[1]} resized to {ref.shape[1]}×{ref.shape[0]} "
+            "(nearest neighbour), as the challenge's scorer did",
+            sample=sample, path=str(pred_path)))
+    return {"name": sample, **image_scores(ref, pred), "penalised": False}, problems
+
+
+def _image_job(sample: str, refs: dict[str, Path], preds: dict[str, Path | None]
+               ) -> tuple[dict[str, Any], list[Problem]]:
+    """Load and score one image (a cluster task)."""
+    return _image_result(sample, *_load(refs[sample], preds[sample])(), refs, preds)
+
+
 def score_fingerprints(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None = None,
                        split: str | None = None, progress: Progress | None = None,
                        workers: int | None = None) -> ScoreResult:
@@ -139,31 +175,18 @@ def score_fingerprints(ref_dir: str | Path, pred_dir: str | Path, *, name: str |
     names = list(reference.images)
     metrics = TRACK_METRICS[Track.FINGERPRINTS]
     penalty = {m: PENALTY[m] for m in metrics}
-    jobs = (_load(reference.images[n], pairing.predictions[n]) for n in names)
+    paths = (reference.images, pairing.predictions)
+    address = cluster.current()
+    if address:  # load and score each image on the cluster's workers
+        results = cluster.map_ordered(_image_job, names, paths, address)
+    else:  # decode ahead on threads, score here
+        jobs = (_load(reference.images[n], pairing.predictions[n]) for n in names)
+        results = (_image_result(sample, *loaded, *paths) for sample, loaded
+                   in zip(names, prefetch(jobs, workers), strict=True))
     per_sample = []
-    for done, (sample, (ref, pred, size)) in enumerate(zip(names, prefetch(jobs, workers),
-                                                           strict=True), 1):
-        pred_path = pairing.predictions[sample]
-        if isinstance(ref, InputError):
-            raise BrokenReferenceError(ref.path, f"ground truth is broken: {ref.rule}")
-        if ref.shape != (FINGERPRINT_HEIGHT, FINGERPRINT_WIDTH):
-            problems.append(Problem(
-                "reference-size", f"ground truth is {ref.shape[1]}×{ref.shape[0]}, the challenge's "
-                f"is {FINGERPRINT_WIDTH}×{FINGERPRINT_HEIGHT}; predictions are resized to it",
-                sample=sample, path=str(reference.images[sample])))
-        if pred is None:
-            per_sample.append({"name": sample, **penalty, "penalised": True})
-        elif isinstance(pred, InputError):
-            problems.append(Problem("unreadable", f"{pred.rule}; scored with the penalty",
-                                    sample=sample, path=str(pred_path), penalised=True))
-            per_sample.append({"name": sample, **penalty, "penalised": True})
-        else:
-            if size != (ref.shape[1], ref.shape[0]):
-                problems.append(Problem(
-                    "resized", f"{size[0]}×{size[1]} resized to {ref.shape[1]}×{ref.shape[0]} "
-                    "(nearest neighbour), as the challenge's scorer did",
-                    sample=sample, path=str(pred_path)))
-            per_sample.append({"name": sample, **image_scores(ref, pred), "penalised": False})
+    for done, (record, image_problems) in enumerate(results, 1):
+        per_sample.append(record)
+        problems += image_problems
         if progress:
             progress(done, len(names))
     return ScoreResult(

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from inpaintbench import cluster
 from inpaintbench.data.humans.joints import Person
 from inpaintbench.data.humans.layout import (
     JOINTS_JSON,
@@ -286,6 +287,9 @@ def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None 
     extra_metrics = dict(extra_metrics or {})
     estimator, notice = resolve_pose(pose)
     notices = [notice] if notice else []
+    if cluster.current():
+        notices.append("scored on this machine, not the cluster: the humans scorer's pose "
+                       "estimator and its cache live in this process")
     if estimator is not None and "wnjd" in extra_metrics:
         raise ValueError("extra_metrics['wnjd'] clashes with the pose metric; drop one of them")
     pose_scorer = (_PoseScorer(estimator, pose_reference, reference.folder.parent, pose_cache)

@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from inpaintbench.cli_common import (
+    SchedulerOption,
     in_range,
+    on_cluster,
     output_folder,
     progress_bar,
     say,
@@ -43,6 +45,7 @@ CHALLENGE_HELP = ("The challenge's test inputs (input/) and restorations (fpd-m-
 
 
 @fingerprints_app.command("build")
+@on_cluster
 def fingerprints_build(
     count: Annotated[int, typer.Option("--count", callback=in_range("--count", 1, MAX_PAIRS),
                                        help="Pairs (input, ground truth).")],
@@ -62,6 +65,7 @@ def fingerprints_build(
         callback=_challenge_pairs, help=CHALLENGE_HELP)] = None,
     workers: Annotated[int | None, typer.Option(
         callback=workers_option, help="Processes (default: all cores).")] = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Draw fingers, their impressions and degraded inputs; write the release layout."""
     from inpaintbench.data.fingerprints.build import (
