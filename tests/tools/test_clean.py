@@ -314,3 +314,20 @@ def test_clean_paths_writes_a_folder_of_videos(tmp_path, video, monkeypatch):
     results = clean_paths([folder], tmp_path / "out")
     assert sorted(r.target.name for r in results) == ["a.mp4", "b.mov"]
     assert all(r.target.stat().st_size > 0 for r in results)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs the ffmpeg command")
+def test_subtitle_streams_are_copied_or_dropped_with_a_name(tmp_path, video, monkeypatch):
+    source, _ = video
+    srt = tmp_path / "s.srt"
+    srt.write_text("1\n00:00:00,100 --> 00:00:01,500\nHello\n", encoding="utf-8")
+    with_subs = tmp_path / "subs.mkv"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(source), "-i", str(srt), "-map",
+                    "0", "-map", "1", "-c", "copy", "-c:s", "srt", str(with_subs)], check=True)
+    monkeypatch.setattr(cleaning, "_detector", lambda name: lambda f: np.zeros(f.shape[:3], bool))
+    kept = clean_video(with_subs, tmp_path / "out.mkv")
+    assert kept.streams_copied == ["#1 audio aac", "#2 subtitle srt"]
+    with av.open(str(kept.target)) as container:
+        assert [s.type for s in container.streams] == ["video", "audio", "subtitle"]
+    dropped = clean_video(with_subs, tmp_path / "out.mp4")
+    assert dropped.streams_dropped == ["#2 subtitle srt"]
