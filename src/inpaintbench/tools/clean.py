@@ -168,15 +168,17 @@ class CleanResult:
     frames: int
     size: tuple[int, int]
     seconds: float
-    masked: float  # share of the frames' pixels filled
+    masked: float  # share of the pixels filled, in the frames cleaned by this run
     streams_copied: list[str] = field(default_factory=list)
     streams_dropped: list[str] = field(default_factory=list)
     resumed_segments: int = 0
     preview: Path | None = None
+    cleaned: int = 0  # frames cleaned by this run (the others were resumed)
 
     @property
     def fps(self) -> float:
-        return self.frames / self.seconds if self.seconds > 0 else float("inf")
+        """Frames cleaned per second by this run (decoding, detecting, filling, encoding)."""
+        return self.cleaned / self.seconds if self.seconds > 0 else float("inf")
 
 
 # --- The arrays -----------------------------------------------------------------
@@ -656,14 +658,14 @@ def _clean_into(source: Path, target: Path, options: CleanOptions, info: _Probe,
     held: list[np.ndarray] = []  # frames from `first` on
     stamps: list[int] = []
     first = 0  # index of held[0]
-    done = resumed = 0
+    done = resumed = fresh = 0  # frames written, segments resumed, frames cleaned this run
     masked = 0.0
     parts: list[Path] = []
     previews: list[Path] = []
     width = height = 0
 
     def finish(index: int, final: bool) -> None:
-        nonlocal first, held, stamps, done, masked, resumed
+        nonlocal first, held, stamps, done, masked, resumed, fresh
         lo, hi = index * segment, (index + 1) * segment
         part = work / f"seg-{index:05d}.mp4"
         preview = work / f"preview-{index:05d}.mp4"
@@ -678,6 +680,7 @@ def _clean_into(source: Path, target: Path, options: CleanOptions, info: _Probe,
             out, mask = clean_frames(clip, detect=detect, detector=options.detector,
                                      area=area, force=options.force, dilate=options.dilate)
             masked += float(mask[core].mean()) * (core.stop - core.start)
+            fresh += core.stop - core.start
             pts = [s - shift for s in stamps[core]]
             if options.preview:
                 writer.write(preview, _side_by_side(clip[core], out[core]), pts)
@@ -718,7 +721,7 @@ def _clean_into(source: Path, target: Path, options: CleanOptions, info: _Probe,
         _assemble(preview_path, previews, None, [], "mp4", None, None)
     shutil.rmtree(work, ignore_errors=True)
     return CleanResult(source, target, total, (width, height), time.perf_counter() - began,
-                       masked / max(total, 1), copied, dropped, resumed, preview_path)
+                       masked / max(fresh, 1), copied, dropped, resumed, preview_path, fresh)
 
 
 def _prepare_work(work: Path, key: dict[str, Any]) -> None:
