@@ -10,9 +10,12 @@ the command that makes each). Its ``method.postprocess`` says how the network is
 - ``keep-input``: the same, then every pixel the network moved by less than 0.01
   keeps its input value (the track-2 winner's test-time trick);
 - ``temporal-fill``: a caption-mask network; ``detect`` gives its mask (probability
-  > 0.5), which, grown by :data:`MASK_GROWTH` px for the codec's halo around the
-  text, drives the classical temporal fill
-  (:func:`~inpaintbench.methods.captions.fill.temporal_fill`).
+  > 0.5, the threshold of best IoU on the validation build), and the pixels it is
+  surest of (probability > :data:`FILL_THRESHOLD`), grown by :data:`MASK_GROWTH` px
+  for the codec's halo around the text, drive the classical temporal fill
+  (:func:`~inpaintbench.methods.captions.fill.temporal_fill`): a doubtful pixel
+  left alone costs less than a fill from the wrong place (both chosen on the
+  validation build, ``benchmarks/tune_caption_fill.py``; never on held-out clips).
 
 The network is loaded on first use, in the process that uses it; torch uses the
 threads the process allows (the runner gives each worker one).
@@ -34,8 +37,9 @@ from inpaintbench.tracks import Track
 TRACK_FOLDER = "captions"
 BATCH = 16  # output frames per forward pass
 KEEP_INPUT = 0.01  # the winner's trick: |output − input| below this keeps the input
-MASK_THRESHOLD = 0.5
-MASK_GROWTH = 1  # px the learned mask is grown by before the fill
+MASK_THRESHOLD = 0.5  # detect(): the best IoU on the validation build (0.3 … 0.95 tried)
+FILL_THRESHOLD = 0.95  # the fill's mask: best MSE, PSNR and DSSIM there (0.5 … 0.95)
+MASK_GROWTH = 1  # px the fill's mask is grown by (0, 1, 2 tried)
 
 
 def windows(count: int, frames: int, stride: int) -> np.ndarray:
@@ -81,10 +85,10 @@ class LearnedDecaptioner(LazyNetwork):
 class LearnedDetectFill(LearnedDecaptioner):
     """A shipped caption-mask network driving the temporal fill; ``detect`` gives its mask."""
 
-    def detect(self, frames: np.ndarray) -> np.ndarray:
-        """The caption mask of a clip, bool ``(T, H, W)``: probability above one half."""
+    def detect(self, frames: np.ndarray, threshold: float = MASK_THRESHOLD) -> np.ndarray:
+        """The caption mask of a clip, bool ``(T, H, W)``: probability above ``threshold``."""
         logits = self._outputs(check_clip(frames))[:, 0]
-        return logits > np.log(MASK_THRESHOLD / (1 - MASK_THRESHOLD))
+        return logits > np.log(threshold / (1 - threshold))
 
     def decaption(self, frames: np.ndarray) -> np.ndarray:
         """``uint8 (T, H, W, 3)`` in and out."""
@@ -95,7 +99,7 @@ class LearnedDetectFill(LearnedDecaptioner):
         frames = check_clip(frames)
         kernel = np.ones((2 * MASK_GROWTH + 1,) * 2, np.uint8)
         grown = np.stack([cv2.dilate(m, kernel) for m in
-                          self.detect(frames).astype(np.uint8)]).astype(bool)
+                          self.detect(frames, FILL_THRESHOLD).astype(np.uint8)]).astype(bool)
         return temporal_fill(frames, grown)
 
 
