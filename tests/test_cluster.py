@@ -125,3 +125,34 @@ def test_the_environment_names_the_scheduler(monkeypatch):
     assert cluster.scheduler_address("tcp://h:1") == "tcp://h:1"
     monkeypatch.delenv(cluster.ENV_ADDRESS)
     assert cluster.scheduler_address(None) is None
+
+
+@pytest.mark.parametrize("pose", ["none", "blazepose"])
+def test_humans_scores_on_the_cluster_are_the_local_ones(scheduler, tmp_path, real_data, pose):
+    if pose == "blazepose":
+        pytest.importorskip("mediapipe", reason="needs the pose extra")
+    from PIL import Image
+
+    from inpaintbench.scoring.humans import score_humans
+
+    (tmp_path / "ref" / "Y").mkdir(parents=True)
+    (tmp_path / "pred").mkdir()
+    maskdata = {}
+    rng = np.random.default_rng(0)
+    for path in sorted((real_data / "pose" / "coco").glob("*.jpg"))[:3]:
+        image = np.asarray(Image.open(path).convert("RGB"))
+        h, w = image.shape[:2]
+        maskdata[path.stem] = [[h // 4, w // 4, min(h, w) // 4], [10, 10, 40]]
+        Image.fromarray(image).save(tmp_path / "ref" / "Y" / f"{path.stem}.png")
+        noisy = image.copy()
+        for r, c, s in maskdata[path.stem]:
+            noisy[r:r + s, c:c + s] = rng.integers(0, 256, (s, s, 3), np.uint8)
+        Image.fromarray(noisy).save(tmp_path / "pred" / f"{path.stem}.png")
+    (tmp_path / "ref" / "maskdata.json").write_text(json.dumps(maskdata))
+    local = score_humans(tmp_path / "ref", tmp_path / "pred", pose=pose)
+    with cluster.using(scheduler):
+        remote = score_humans(tmp_path / "ref", tmp_path / "pred", pose=pose)
+    assert local.metrics == remote.metrics and local.per_sample == remote.per_sample
+    assert local.secondary == remote.secondary and local.tables == remote.tables
+    assert "notices" not in remote.settings or not any(
+        "not the cluster" in n for n in remote.settings["notices"])

@@ -39,6 +39,8 @@ ENV_ADDRESS = "DASK_SCHEDULER_ADDRESS"
 RETRIES = 2  # times a task lost with its worker is run again
 CONNECT_SECONDS = 10.0
 IN_FLIGHT_PER_THREAD = 2
+TASKS_PER_THREAD = 4  # map_ordered: chunks sized for about this many tasks per thread
+MAX_CHUNK = 64
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -138,22 +140,35 @@ def run_on_cluster(items: Iterable[Item], job: Callable[..., Result], args: tupl
     return [item for i, item in enumerate(items) if i not in done]
 
 
+def _run_chunk(job: Callable[..., Result], chunk: list[Any], args: tuple) -> list[Result]:
+    return [job(item, *args) for item in chunk]
+
+
 def map_ordered(job: Callable[..., Result], items: Iterable[Item], args: tuple,
-                address: str) -> Iterator[Result]:
-    """``job(item, *args)`` for every item on the cluster, yielded in the items' order."""
+                address: str, *, chunk: int | None = None) -> Iterator[Result]:
+    """``job(item, *args)`` for every item on the cluster, yielded in the items' order.
+
+    Items travel in chunks (``chunk`` items a task; by default enough for about
+    :data:`TASKS_PER_THREAD` tasks per worker thread, at most :data:`MAX_CHUNK`): a
+    scoring task of one small image is shorter than a task's round trip.
+    """
     from collections import deque
 
+    items = list(items)
     client = connect(address)
     try:
-        depth = IN_FLIGHT_PER_THREAD * _threads(client)
+        threads = _threads(client)
+        size = chunk or max(1, min(MAX_CHUNK, len(items) // (TASKS_PER_THREAD * threads)))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+        depth = IN_FLIGHT_PER_THREAD * threads
         pending: deque[Any] = deque()
-        for index, item in enumerate(items):
-            pending.append(client.submit(job, item, *args, pure=False, retries=RETRIES,
-                                         key=f"inpaintbench-{job.__name__}-{index}-"
-                                             f"{time.time_ns()}"))
+        for index, part in enumerate(chunks):
+            pending.append(client.submit(_run_chunk, job, part, args, pure=False,
+                                         retries=RETRIES, key=f"inpaintbench-{job.__name__}-"
+                                                              f"{index}-{time.time_ns()}"))
             if len(pending) >= depth:
-                yield pending.popleft().result()
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     finally:
         client.close()

@@ -43,6 +43,8 @@ from inpaintbench.data.humans.layout import (
 from inpaintbench.errors import BrokenReferenceError, InputError, WrongSizeError
 from inpaintbench.io.media import IMAGE_SUFFIXES, read_image_rgb
 from inpaintbench.pose import (
+    DEFAULT_ESTIMATOR,
+    ESTIMATORS,
     POSE_EXTRA_HINT,
     SCORED_CODES,
     WNJD_PENALTY,
@@ -224,6 +226,13 @@ class _PoseScorer:
         return {"wnjd": result.value, "wnjd_lost": len(result.lost),
                 "wnjd_joints": result.per_joint}
 
+    def gather(self, record: dict[str, Any], problems: list[Problem]) -> None:
+        """Count a sample a worker scored, as :meth:`score` counts its own."""
+        if "wnjd_joints" in record:
+            self.per_joint.append(record["wnjd_joints"])
+        elif any(p.kind == "no-pose" for p in problems):
+            self.unposed.append(record["name"])
+
     def settings(self) -> dict[str, Any]:
         return {
             "metric": "wnjd",
@@ -239,6 +248,78 @@ class _PoseScorer:
             "images_scored": len(self.per_joint),
             "images_without_pose": len(self.unposed),
         }
+
+
+def _image_result(sample: str, ref: Any, pred: Any, reference: HumansReference,
+                  preds: dict[str, Path | None], extra_metrics: dict[str, Any],
+                  pose_scorer: _PoseScorer | None
+                  ) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One loaded image's record (None when it has no block) and problems."""
+    problems: list[Problem] = []
+    penalty = {m: PENALTY[m] for m in TRACK_METRICS[Track.HUMANS]}
+    if isinstance(ref, InputError):
+        raise BrokenReferenceError(ref.path, f"reference image is broken: {ref.rule}")
+    blocks = reference.blocks[sample]
+    check_blocks_inside(reference.folder.parent / MASKDATA_JSON, sample, blocks,
+                        ref.shape[1], ref.shape[0], error=BrokenReferenceError)
+    pred_path = preds[sample]
+    record: dict[str, Any] = {"name": sample, "blocks": len(blocks)}
+    if isinstance(pred, WrongSizeError):  # found from its header, never decoded
+        problems.append(Problem(
+            "wrong-size", f"image is {pred.size[0]}×{pred.size[1]}, the original is "
+            f"{pred.expected[0]}×{pred.expected[1]}; scored with the penalty",
+            sample=sample, path=str(pred_path), penalised=True))
+        pred = None
+    elif isinstance(pred, InputError):
+        problems.append(Problem("unreadable", f"{pred.rule}; scored with the penalty",
+                                sample=sample, path=str(pred_path), penalised=True))
+        pred = None
+    if not blocks:
+        problems.append(Problem("no-blocks", "maskdata.json lists no block; not scored",
+                                sample=sample, path=str(reference.images[sample])))
+        return None, problems
+    if pred is None:
+        if pose_scorer is not None:
+            record.update(pose_scorer.score(sample, ref, None, problems))
+        return {**record, **penalty, "penalised": True}, problems
+    record.update(block_scores(ref, pred, blocks))
+    for metric_name, metric in extra_metrics.items():
+        record[metric_name] = float(metric(ref, pred))
+    if pose_scorer is not None:
+        record.update(pose_scorer.score(sample, ref, pred, problems))
+    return {**record, "penalised": False}, problems
+
+
+PoseSpec = tuple[str, str] | None  # (estimator name, pose reference): rebuilt on a worker
+_WORKER_SCORERS: dict[tuple[str, str, Path], _PoseScorer] = {}  # one per worker process
+
+
+def _remote_pose(pose: PoseEstimator | str | None, estimator: PoseEstimator | None,
+                 reference: str, cache: MutableMapping[Any, list[Person]] | None
+                 ) -> PoseSpec | bool:
+    """How a worker makes this run's pose scorer: None (no pose metric), a spec, or False
+    (it cannot: an estimator given as an object, or a cache that lives here)."""
+    if estimator is None:
+        return None
+    name = DEFAULT_ESTIMATOR if pose == "auto" else pose
+    if cache is not None or not isinstance(name, str) or name not in ESTIMATORS:
+        return False
+    return name, reference
+
+
+def _image_job(sample: str, reference: HumansReference, preds: dict[str, Path | None],
+               extra_metrics: dict[str, Any], pose: PoseSpec
+               ) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Load and score one image (a cluster task), WNJD by this worker's own estimator."""
+    scorer = None
+    if pose is not None:
+        key = (*pose, reference.folder.parent)
+        if key not in _WORKER_SCORERS:
+            _WORKER_SCORERS[key] = _PoseScorer(load_estimator(pose[0]), pose[1],
+                                               reference.folder.parent, None)
+        scorer = _WORKER_SCORERS[key]
+    ref, pred = _load(reference.images[sample], preds[sample])()
+    return _image_result(sample, ref, pred, reference, preds, extra_metrics, scorer)
 
 
 def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None = None,
@@ -287,9 +368,6 @@ def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None 
     extra_metrics = dict(extra_metrics or {})
     estimator, notice = resolve_pose(pose)
     notices = [notice] if notice else []
-    if cluster.current():
-        notices.append("scored on this machine, not the cluster: the humans scorer's pose "
-                       "estimator and its cache live in this process")
     if estimator is not None and "wnjd" in extra_metrics:
         raise ValueError("extra_metrics['wnjd'] clashes with the pose metric; drop one of them")
     pose_scorer = (_PoseScorer(estimator, pose_reference, reference.folder.parent, pose_cache)
@@ -299,41 +377,28 @@ def score_humans(ref_dir: str | Path, pred_dir: str | Path, *, name: str | None 
     names = list(reference.images)
     metrics = TRACK_METRICS[Track.HUMANS]
     penalty = {m: PENALTY[m] for m in metrics}
-    jobs = (_load(reference.images[n], pairing.predictions[n]) for n in names)
+    pose_spec = _remote_pose(pose, estimator, pose_reference, pose_cache)
+    address = cluster.current()
+    remote = bool(address) and pose_spec is not False
+    if remote:  # load and score each image on the cluster
+        results = cluster.map_ordered(_image_job, names, (reference, pairing.predictions,
+                                                          extra_metrics, pose_spec), address)
+    else:  # decode ahead on threads, score here
+        if address:
+            notices.append("scored on this machine, not the cluster: the pose estimator "
+                           "given cannot be rebuilt by name on the workers, or a pose cache "
+                           "was given")
+        jobs = (_load(reference.images[n], pairing.predictions[n]) for n in names)
+        results = (_image_result(sample, ref, pred, reference, pairing.predictions,
+                                 extra_metrics, pose_scorer)
+                   for sample, (ref, pred) in zip(names, prefetch(jobs, workers), strict=True))
     per_sample = []
-    loaded = zip(names, prefetch(jobs, workers), strict=True)
-    for done, (sample, (ref, pred)) in enumerate(loaded, 1):
-        if isinstance(ref, InputError):
-            raise BrokenReferenceError(ref.path, f"reference image is broken: {ref.rule}")
-        blocks = reference.blocks[sample]
-        check_blocks_inside(reference.folder.parent / MASKDATA_JSON, sample, blocks,
-                            ref.shape[1], ref.shape[0], error=BrokenReferenceError)
-        pred_path = pairing.predictions[sample]
-        record = {"name": sample, "blocks": len(blocks)}
-        if isinstance(pred, WrongSizeError):  # found from its header, never decoded
-            problems.append(Problem(
-                "wrong-size", f"image is {pred.size[0]}×{pred.size[1]}, the original is "
-                f"{pred.expected[0]}×{pred.expected[1]}; scored with the penalty",
-                sample=sample, path=str(pred_path), penalised=True))
-            pred = None
-        elif isinstance(pred, InputError):
-            problems.append(Problem("unreadable", f"{pred.rule}; scored with the penalty",
-                                    sample=sample, path=str(pred_path), penalised=True))
-            pred = None
-        if not blocks:
-            problems.append(Problem("no-blocks", "maskdata.json lists no block; not scored",
-                                    sample=sample, path=str(reference.images[sample])))
-        elif pred is None:
-            if pose_scorer is not None:
-                record.update(pose_scorer.score(sample, ref, None, problems))
-            per_sample.append({**record, **penalty, "penalised": True})
-        else:
-            record.update(block_scores(ref, pred, blocks))
-            for metric_name, metric in extra_metrics.items():
-                record[metric_name] = float(metric(ref, pred))
-            if pose_scorer is not None:
-                record.update(pose_scorer.score(sample, ref, pred, problems))
-            per_sample.append({**record, "penalised": False})
+    for done, (record, image_problems) in enumerate(results, 1):
+        problems += image_problems
+        if record is not None:
+            per_sample.append(record)
+            if remote and pose_scorer is not None:  # the workers' WNJD, gathered here
+                pose_scorer.gather(record, image_problems)
         if progress:
             progress(done, len(names))
     secondary = {}
