@@ -1,7 +1,8 @@
 """Samples per minute on a Dask cluster of 1 and 2 workers, beside the local process pool.
 
 Builds the same fingerprints set (``--count`` pairs, seed 2018) and scores a copy of
-its ground truth against itself, four ways: the local pool with 1 and 2 processes,
+its ground truth against itself, four ways (each after an untimed warm-up build that
+has every worker import the package and compile its kernels): the local pool with 1 and 2 processes,
 and a Dask ``LocalCluster`` (a scheduler and worker processes of one thread, talking
 over TCP as machines would) with 1 and 2 workers, through ``--scheduler``'s code path
 (:func:`inpaintbench.cluster.using`). Prints samples per minute and the speed-up of 2
@@ -9,7 +10,7 @@ workers over 1; every cluster build is checked to be the local one, file for fil
 
 Run:
 
-    python benchmarks/bench_dask.py [--count 40]
+    python benchmarks/bench_dask.py [--count 200]
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def same_tree(a: Path, b: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=40, help="fingerprint pairs to build")
+    parser.add_argument("--count", type=int, default=200, help="fingerprint pairs to build")
     args = parser.parse_args()
     from distributed import LocalCluster
 
@@ -54,6 +55,11 @@ def main() -> None:
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
             try:
                 with cluster.using(local.scheduler_address if local else None):
+                    # warm-up, untimed: each worker imports the package and compiles its
+                    # numba kernels once (a long job pays this once per worker)
+                    build_fingerprints(root / f"warm-{engine}-{workers}",
+                                       FingerprintsBuildConfig(count=2 * workers, seed=1),
+                                       workers=workers)
                     start = time.perf_counter()
                     build_fingerprints(out, config, workers=workers)
                     built = time.perf_counter() - start
