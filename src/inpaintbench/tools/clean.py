@@ -322,24 +322,6 @@ def target_for(source: Path, out: Path, several: bool) -> Path:
     return out / (source.stem + suffix)
 
 
-def _expand(inputs: Sequence[Path]) -> list[Path]:
-    """The videos named: files as given, folders' videos sorted; InputError if none."""
-    found: list[Path] = []
-    for path in map(Path, inputs):
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir()
-                            if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
-            if not inside:
-                raise InputError(path, "holds no video file",
-                                 f"videos end in {', '.join(VIDEO_SUFFIXES[:6])}, …")
-            found += inside
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError(path, "file not found")
-    return found
-
-
 def _area(options: CleanOptions, width: int, height: int, source: Path) -> np.ndarray | None:
     """The bool (H, W) area the options give, checked against the frame; None for all."""
     if not options.boxes and options.area_mask is None:
@@ -750,13 +732,11 @@ def clean_paths(inputs: Sequence[str | Path], out: str | Path,
     ``out`` is the output file when one video is given and ``out`` ends in a video
     suffix; otherwise a folder (made if missing) where each video keeps its name.
     """
-    sources = _expand([Path(p) for p in inputs])
+    from inpaintbench.tools.files import expand, into_folder
+
+    sources = expand(inputs, VIDEO_SUFFIXES, "video")
     out = Path(out)
-    several = len(sources) > 1 or out.suffix.lower() not in CONTAINERS
-    if several:
-        if out.exists() and not out.is_dir():
-            raise InputError(out, "is a file; several videos need an output folder")
-        out.mkdir(parents=True, exist_ok=True)
+    several = into_folder(sources, out, tuple(CONTAINERS))
     targets = [target_for(s, out, several) for s in sources]
     if len(set(targets)) < len(targets):
         raise InputError(out, "two inputs would write the same output name",

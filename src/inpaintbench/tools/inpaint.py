@@ -23,6 +23,7 @@ import numpy as np
 
 from inpaintbench.errors import InputError, OptionError
 from inpaintbench.tools.clean import Box
+from inpaintbench.tools.files import check_method, expand, into_folder
 
 DEFAULT_METHOD = "biharmonic"  # best on DSSIM and WNJD among the humans methods we ship
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
@@ -117,22 +118,6 @@ class InpaintResult:
     seconds: float
 
 
-def _images(inputs: Sequence[Path]) -> list[Path]:
-    found: list[Path] = []
-    for path in map(Path, inputs):
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir()
-                            if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-            if not inside:
-                raise InputError(path, "holds no image file")
-            found += inside
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError(path, "file not found")
-    return found
-
-
 def _mask_for(source: Path, mask: Path | None, several: bool) -> Path | None:
     """The mask file of ``source``: ``mask`` itself, or its namesake in folder ``mask``."""
     if mask is None:
@@ -181,19 +166,14 @@ def inpaint_paths(inputs: Sequence[str | Path], out: str | Path, *, mask: str | 
     import time
 
     from inpaintbench.io.media import read_image_rgb, write_image
-    from inpaintbench.methods.registry import available
     from inpaintbench.tracks import Track
 
-    if method not in {m.name for m in available(Track.HUMANS)}:
-        raise OptionError("method", f"{method!r} is not a humans method here",
-                          "see inpaintbench methods --track humans")
+    check_method(Track.HUMANS, method)
     if mask is None and not boxes:
         raise OptionError("mask", "say what to fill", "give --mask or --box")
-    sources = _images([Path(p) for p in inputs])
+    sources = expand(inputs, IMAGE_SUFFIXES, "image")
     out = Path(out)
-    several = len(sources) > 1 or out.suffix.lower() not in IMAGE_SUFFIXES
-    if several:
-        out.mkdir(parents=True, exist_ok=True)
+    several = into_folder(sources, out, IMAGE_SUFFIXES)
     results = []
     for done, source in enumerate(sources):
         began = time.perf_counter()

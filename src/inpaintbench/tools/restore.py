@@ -26,7 +26,8 @@ import cv2
 import numpy as np
 
 from inpaintbench.errors import InputError, OptionError
-from inpaintbench.tools.inpaint import IMAGE_SUFFIXES, _images
+from inpaintbench.tools.files import check_method, expand, into_folder
+from inpaintbench.tools.inpaint import IMAGE_SUFFIXES
 
 DEFAULT_METHOD = "cvxtz-unet"
 TRAINED_PERIOD = 9.0  # px: our prints' mean ridge period (docs/fingerprints.md), 500 dpi
@@ -152,19 +153,14 @@ def restore_paths(inputs: Sequence[str | Path], out: str | Path, *,
     import time
 
     from inpaintbench.io.media import read_image_rgb, write_image
-    from inpaintbench.methods.registry import available
     from inpaintbench.tracks import Track
 
-    if method not in {m.name for m in available(Track.FINGERPRINTS)}:
-        raise OptionError("method", f"{method!r} is not a fingerprints method here",
-                          "see inpaintbench methods --track fingerprints")
+    check_method(Track.FINGERPRINTS, method)
     if period is not None and not 3 <= period <= 40:
         raise OptionError("period", f"{period} px is outside 3…40")
-    sources = _images([Path(p) for p in inputs])
+    sources = expand(inputs, IMAGE_SUFFIXES, "image")
     out = Path(out)
-    several = len(sources) > 1 or out.suffix.lower() not in IMAGE_SUFFIXES
-    if several:
-        out.mkdir(parents=True, exist_ok=True)
+    several = into_folder(sources, out, IMAGE_SUFFIXES)
     results = []
     for done, source in enumerate(sources):
         began = time.perf_counter()
