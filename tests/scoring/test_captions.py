@@ -107,6 +107,16 @@ def test_empty_or_missing_prediction_folder_is_an_error(dataset, tmp_path):
         score_captions(ref, tmp_path / "nowhere", frames=FRAMES)
 
 
+def test_a_budgeted_run_that_finished_nothing_scores_every_penalty(dataset, tmp_path):
+    ref, _ = dataset
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "timing.json").write_text('{"time_budget": 5.0, "per_sample": {}}')
+    result = score_captions(ref, late, frames=FRAMES)
+    assert result.metrics["mse"] == float("inf") and result.secondary["clips_in_budget"] == 0
+    assert {p.kind for p in result.problems} == {"missing"}
+
+
 def test_broken_reference_is_an_error(dataset, tmp_path):
     ref, pred = dataset
     with pytest.raises(BrokenReferenceError, match="at least 125"):

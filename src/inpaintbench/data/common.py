@@ -163,6 +163,10 @@ def run_parallel(items: Iterable[Item], job: Callable[..., Result], args: tuple,
             process.terminate()
         for process in workers_running:  # each removes the temporary file it was writing
             process.join(timeout=WORKER_STOP_SECONDS)
+        for process in workers_running:  # one stuck in C code past that: it must not
+            if process.is_alive():       # finish a file after the caller has moved on
+                process.kill()
+                process.join()
 
     try:
         queue = iter(enumerate(items))

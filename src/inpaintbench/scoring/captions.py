@@ -179,7 +179,11 @@ def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | Non
     """
     reference = CaptionsReference.open(ref_dir)
     pred_dir = Path(pred_dir)
-    pairing = pair_predictions(reference.clips, pred_dir, VIDEO_SUFFIXES, "video")
+    timing = pred_dir / TIMING_JSON
+    budget = read_time_budget(timing) if timing.is_file() else None
+    # a run under a time budget may finish nothing: then every clip gets the penalty
+    pairing = pair_predictions(reference.clips, pred_dir, VIDEO_SUFFIXES, "video",
+                               allow_empty=budget is not None)
     problems = list(pairing.problems)
     names = list(reference.clips)
     paths = (reference.clips, pairing.predictions, frames, settings)
@@ -200,8 +204,6 @@ def score_captions(ref_dir: str | Path, pred_dir: str | Path, *, name: str | Non
     seconds = mean_seconds_per_sample(pred_dir, names)
     if seconds is not None:
         secondary["seconds_per_clip"] = seconds
-    timing = pred_dir / TIMING_JSON
-    budget = read_time_budget(timing) if timing.is_file() else None
     if budget is not None:  # the challenge's speed ranking: clips done within the budget
         done = read_timing(timing)
         secondary["clips_in_budget"] = float(sum(n in done for n in names))

@@ -75,7 +75,8 @@ class Pairing:
 
 
 def pair_predictions(reference: Iterable[str], pred_dir: Path,
-                     suffixes: tuple[str, ...], kind_of_file: str) -> Pairing:
+                     suffixes: tuple[str, ...], kind_of_file: str, *,
+                     allow_empty: bool = False) -> Pairing:
     """Find the prediction for every reference sample by file stem.
 
     Missing predictions map to ``None`` (the caller penalises them); files that
@@ -85,7 +86,8 @@ def pair_predictions(reference: Iterable[str], pred_dir: Path,
     ------
     InputError
         When ``pred_dir`` does not exist, is not a folder, or holds no prediction
-        for any reference sample (almost always a wrong path).
+        for any reference sample (almost always a wrong path) unless ``allow_empty``
+        (a run under a time budget that finished nothing: every sample's penalty).
     """
     pred_dir = Path(pred_dir)
     if not pred_dir.is_dir():
@@ -103,7 +105,7 @@ def pair_predictions(reference: Iterable[str], pred_dir: Path,
               and p.suffix.lower() not in suffixes and p.name not in SIDE_FILES]
     problems += [Problem("extra", f"not a {kind_of_file} file ({', '.join(suffixes)}); ignored",
                          path=str(p)) for p in others]
-    if names and not any(predictions.values()):
+    if names and not any(predictions.values()) and not allow_empty:
         raise InputError(pred_dir, f"holds no prediction for any of the {len(names)} reference "
                                    f"samples (expected <name>{suffixes[0]} files)",
                          "check the --pred path and the file names")
