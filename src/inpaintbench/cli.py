@@ -307,13 +307,7 @@ def _clean_out(value: Path) -> Path:
     if suffix in VIDEO_SUFFIXES and suffix not in CONTAINERS:
         raise typer.BadParameter(f"{value}: cannot write {suffix} files; name one ending in "
                                  f"{', '.join(CONTAINERS)}", param_hint="--out")
-    if suffix in CONTAINERS:
-        if value.is_dir():
-            raise typer.BadParameter(f"{value}: is a folder; name a file, or drop the suffix",
-                                     param_hint="--out")
-        output_folder("--out")(value.parent if str(value.parent) else Path("."))
-        return value
-    return output_folder("--out")(value)
+    return _file_or_folder_out(tuple(CONTAINERS))(value)
 
 
 @app.command()

@@ -39,6 +39,7 @@ from inpaintbench.errors import OptionError, UnavailableError
 ENV_ADDRESS = "DASK_SCHEDULER_ADDRESS"
 RETRIES = 2  # times a task lost with its worker is run again
 CONNECT_SECONDS = 10.0
+SCHEMES = ("tcp", "tls", "ucx", "ws", "wss", "inproc")  # distributed's transports
 IN_FLIGHT_PER_THREAD = 2
 TASKS_PER_THREAD = 4  # map_ordered: chunks sized for about this many tasks per thread
 MAX_CHUNK = 64
@@ -85,6 +86,10 @@ def connect(address: str) -> Any:
     except ImportError:
         raise UnavailableError("--scheduler needs Dask's distributed scheduler: "
                                "pip install 'inpaintbench[dask]'") from None
+    scheme = address.split("://", 1)[0] if "://" in address else "tcp"
+    if scheme not in SCHEMES:  # checked here: a Client refused later warns at exit
+        raise OptionError("scheduler", f"{address!r} is not a Dask scheduler address",
+                          "e.g. tcp://10.0.0.5:8786")
     try:
         return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

@@ -719,6 +719,9 @@ def _clean_cases() -> list:
         case("clean/range-holds-no-frame", lambda c, o: [*cl(c, o), "--start", "60"], BAD,
              "no decodable frame"),
         *_out_cases("clean", cl, lock=False, foreign=False),
+        case("score/scheduler-not-an-address", lambda c, o: score(
+            "1", c.humans_set(), c.humans_pred(), "--out", o, "--scheduler", "bogus://x:1"),
+             BAD, "--scheduler", "not a Dask scheduler address", option=True),
     ]
 
 
